@@ -1,0 +1,28 @@
+import { ActorError } from '../errors/ActorError.ts';
+import type { Command } from './command.ts';
+import type { JsonObject } from './message.ts';
+
+/** `PUT tasks`: appends `{key, task, at}` to `state.tasks` (DESIGN.md §5). */
+export const appendTask: Command = (state, task, { key, at }) => {
+  const tasks: unknown = state['tasks'] ?? [];
+  if (!Array.isArray(tasks)) throw new TypeError('state.tasks is not an array');
+  const entry = { key, task, at };
+  return { state: { ...state, tasks: [...(tasks as unknown[]), entry] }, result: entry };
+};
+
+/** `PUT state`: replaces the state; the If-Match check happens before (see `matchesIfMatch`). */
+export const replaceState: Command = (_state, next: JsonObject) => ({ state: next });
+
+/** RFC 9110 §13.1.1 strong comparison of an If-Match list against the current ETag. */
+export function matchesIfMatch(ifMatch: string, etag: string, exists: boolean): boolean {
+  const wanted = ifMatch.split(',').map((tag) => tag.trim());
+  if (wanted.includes('*')) return exists;
+  return wanted.includes(etag);
+}
+
+/** The error a failed If-Match becomes. */
+export function preconditionFailed(etag: string): ActorError {
+  return new ActorError('precondition-failed', 'If-Match does not match the current ETag', {
+    extensions: { etag },
+  });
+}

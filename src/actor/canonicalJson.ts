@@ -1,0 +1,14 @@
+/**
+ * JSON with object keys sorted at every level, so equal states have equal
+ * text on every device (their ETag is a hash of it). Throws a TypeError on
+ * values JSON cannot carry faithfully (cycles, BigInt, functions at the top).
+ */
+export function canonicalJson(value: unknown): string {
+  const text = JSON.stringify(value, (_key, item: unknown) =>
+    typeof item === 'object' && item !== null && !Array.isArray(item)
+      ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : item,
+  ) as string | undefined;
+  if (text === undefined) throw new TypeError('The value has no JSON form');
+  return text;
+}

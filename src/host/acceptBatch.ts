@@ -1,0 +1,112 @@
+import { applyMessage } from '../actor/applyMessage.ts';
+import { ActorError } from '../errors/ActorError.ts';
+import { tooManyPending, type Queued } from '../mailbox/Mailbox.ts';
+import { actorOutboxRange } from '../store/outbox.ts';
+import { unexpired } from '../store/receipts.ts';
+import type { ReceiptRecord } from '../store/schema.ts';
+import type { HostContext } from './hostContext.ts';
+import { messageAnswer } from './messageAnswer.ts';
+
+/**
+ * One turn of an actor's mailbox, run under its lock: re-reads the receipts
+ * (another tab's worker may have answered a key meanwhile), runs each new
+ * message on the state the previous one left, and commits every accepted
+ * message's state, receipt and outbox row in ONE strict transaction. No
+ * answer is given before that transaction completes (the output gate).
+ */
+export async function acceptBatch(
+  host: HostContext,
+  actorId: string,
+  batch: Queued[],
+): Promise<void> {
+  const { config } = host;
+  const [db, device] = await Promise.all([host.db(), host.deviceId()]);
+  const read = db.transaction(['actors', 'receipts', 'outbox'], 'readonly');
+  const [record, stored, backlog] = await Promise.all([
+    read.objectStore('actors').get(actorId),
+    Promise.all(batch.map((letter) => read.objectStore('receipts').get([actorId, letter.key]))),
+    read.objectStore('outbox').count(actorOutboxRange(actorId)),
+  ]);
+  const now = Date.now();
+  let current = await host.versionedState(record);
+  let seq = record?.seq ?? 0;
+  const accepted: [Queued, ReceiptRecord][] = [];
+  const replays: [Queued, ReceiptRecord][] = [];
+
+  for (const [index, letter] of batch.entries()) {
+    // The mailbox queues a key once, so a duplicate can only come from a receipt already stored.
+    const existing = unexpired(stored[index], now);
+    if (existing !== undefined) {
+      if (existing.fingerprint !== letter.fingerprint) letter.refuse(new ActorError('key-reused'));
+      else replays.push([letter, existing]);
+      continue;
+    }
+    if (backlog + accepted.length >= config.maxPendingPerActor) {
+      letter.refuse(tooManyPending());
+      continue;
+    }
+    const context = { actorId, key: letter.key, at: now, deviceId: device, seq: seq + 1 };
+    const applied = await applyMessage(
+      config.commands,
+      current,
+      letter.message,
+      context,
+      config.turnTimeoutMs,
+    );
+    if (!applied.ok && applied.error.code === 'precondition-failed') {
+      letter.refuse(applied.error);
+      continue;
+    }
+    seq += 1;
+    if (applied.ok) current = applied.next;
+    const receipt: ReceiptRecord = {
+      actorId,
+      key: letter.key,
+      fingerprint: letter.fingerprint,
+      seq,
+      status: applied.ok ? 'done' : 'failed',
+      answer: messageAnswer(config.scope, actorId, letter.key, letter.message, applied, true),
+      createdAt: now,
+      expiresAt: now + config.receiptTtlMs,
+    };
+    accepted.push([letter, receipt]);
+  }
+
+  if (accepted.length > 0) {
+    try {
+      const write = db.transaction(['actors', 'receipts'], 'readwrite', { durability: 'strict' });
+      const state = current.state;
+      const actor = {
+        id: actorId,
+        state,
+        etag: current.etag,
+        confirmedState: state,
+        version: 0,
+        seq,
+      };
+      await Promise.all([
+        write.objectStore('actors').put(actor),
+        ...accepted.map(([, receipt]) => write.objectStore('receipts').put(receipt)),
+        write.done,
+      ]);
+    } catch (error) {
+      const refusal = storageError(error);
+      for (const [letter] of accepted) letter.refuse(refusal);
+      accepted.length = 0;
+    }
+  }
+  for (const [letter, receipt] of accepted)
+    letter.deliver({ answer: receipt.answer, replayed: false });
+  for (const [letter, receipt] of replays)
+    letter.deliver({ answer: receipt.answer, replayed: true });
+}
+
+function storageError(error: unknown): ActorError {
+  const name = (error as { name?: unknown } | null)?.name;
+  if (name === 'QuotaExceededError') {
+    return new ActorError('storage-full', 'This device has no room left for the message', {
+      cause: error,
+    });
+  }
+  return new ActorError('internal-error', 'The message could not be stored', { cause: error });
+}

@@ -1,0 +1,38 @@
+import type { VersionedState } from '../actor/applyMessage.ts';
+import { canonicalJson } from '../actor/canonicalJson.ts';
+import { stateEtag } from '../actor/stateEtag.ts';
+import type { ActorRecord } from '../store/schema.ts';
+import { deviceId } from '../store/deviceId.ts';
+import { openDb, type ActorDb } from '../store/openDb.ts';
+import type { HostConfig } from './options.ts';
+
+/** What every part of one host shares: its config, its database and this device's id. */
+export interface HostContext {
+  config: HostConfig;
+  db(): Promise<ActorDb>;
+  deviceId(): Promise<string>;
+  /** An actor's current local state; an actor never written starts as `{}`. */
+  versionedState(record: ActorRecord | undefined): Promise<VersionedState>;
+}
+
+export function createHostContext(config: HostConfig): HostContext {
+  let device: Promise<string> | undefined;
+  let empty: Promise<VersionedState> | undefined;
+  const db = () => openDb(config.dbName);
+  return {
+    config,
+    db,
+    deviceId() {
+      device ??= db().then(deviceId);
+      device.catch(() => (device = undefined));
+      return device;
+    },
+    versionedState(record) {
+      if (record !== undefined) {
+        return Promise.resolve({ state: record.state, etag: record.etag, exists: true });
+      }
+      empty ??= stateEtag(canonicalJson({})).then((etag) => ({ state: {}, etag, exists: false }));
+      return empty;
+    },
+  };
+}

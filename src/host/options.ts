@@ -1,0 +1,72 @@
+import type { Commands } from '../actor/command.ts';
+
+/** Options of `createActorHost`; every one has a default. */
+export interface ActorHostOptions {
+  /** Commands run by `POST {scope}{id}/execute`, by the body's `type`. */
+  commands?: Commands;
+  /** Path prefix the host answers, on the worker's own origin. Default `/actors/`. */
+  scope?: string;
+  /** Largest accepted request body. Default 1 MiB. */
+  maxBodyBytes?: number;
+  /** How long a final receipt is kept. Default 24 h. */
+  receiptTtlMs?: number;
+  /** How long one command may run before its message fails with `turn-timeout`. Default 5 s. */
+  turnTimeoutMs?: number;
+  /** A second request with a key whose first is still running: wait for its answer, or `409`. Default `wait`. */
+  onDuplicateInFlight?: 'wait' | 'reject';
+  /** Messages one actor may have waiting before new ones get `503`. Default 1000. */
+  maxPendingPerActor?: number;
+  /** IndexedDB database name. Default `actordav`. */
+  dbName?: string;
+}
+
+/** The options with every default filled in, checked once. */
+export type HostConfig = Required<ActorHostOptions>;
+
+const commandName = /^[A-Za-z][A-Za-z0-9._:-]{0,63}$/;
+
+/** Fills defaults and throws a TypeError or RangeError naming the first bad option. */
+export function normalizeOptions(options: ActorHostOptions = {}): HostConfig {
+  const config: HostConfig = {
+    commands: options.commands ?? {},
+    scope: options.scope ?? '/actors/',
+    maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+    receiptTtlMs: options.receiptTtlMs ?? 24 * 60 * 60 * 1000,
+    turnTimeoutMs: options.turnTimeoutMs ?? 5000,
+    onDuplicateInFlight: options.onDuplicateInFlight ?? 'wait',
+    maxPendingPerActor: options.maxPendingPerActor ?? 1000,
+    dbName: options.dbName ?? 'actordav',
+  };
+  if (!/^\/([A-Za-z0-9._~-]+\/)*$/.test(config.scope)) {
+    throw new TypeError(
+      `options.scope must be a path that starts and ends with "/", got ${JSON.stringify(config.scope)}`,
+    );
+  }
+  positiveInteger('maxBodyBytes', config.maxBodyBytes);
+  positiveInteger('receiptTtlMs', config.receiptTtlMs);
+  positiveInteger('turnTimeoutMs', config.turnTimeoutMs);
+  positiveInteger('maxPendingPerActor', config.maxPendingPerActor);
+  if (config.onDuplicateInFlight !== 'wait' && config.onDuplicateInFlight !== 'reject') {
+    throw new TypeError('options.onDuplicateInFlight must be "wait" or "reject"');
+  }
+  if (typeof config.dbName !== 'string' || config.dbName === '') {
+    throw new TypeError('options.dbName must be a non-empty string');
+  }
+  for (const [name, command] of Object.entries(config.commands)) {
+    if (!commandName.test(name)) {
+      throw new TypeError(
+        `options.commands: "${name}" is not a valid command name (${commandName.source})`,
+      );
+    }
+    if (typeof command !== 'function') {
+      throw new TypeError(`options.commands.${name} must be a function`);
+    }
+  }
+  return config;
+}
+
+function positiveInteger(name: string, value: number): void {
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new RangeError(`options.${name} must be a positive integer, got ${String(value)}`);
+  }
+}

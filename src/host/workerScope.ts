@@ -1,0 +1,24 @@
+/**
+ * The few service-worker types the host touches, declared here so that
+ * shared modules type-check under both the DOM and the WebWorker libs.
+ */
+export interface ExtendableEventLike extends Event {
+  waitUntil(promise: Promise<unknown>): void;
+}
+
+export interface FetchEventLike extends ExtendableEventLike {
+  readonly request: Request;
+  respondWith(response: Promise<Response>): void;
+}
+
+export interface WorkerScopeLike {
+  readonly location: { readonly origin: string };
+  addEventListener(type: 'fetch', listener: (event: FetchEventLike) => void): void;
+  addEventListener(type: 'activate', listener: (event: ExtendableEventLike) => void): void;
+}
+
+/** The service worker's global scope. */
+export function workerScope(): WorkerScopeLike {
+  const scope: unknown = globalThis;
+  return scope as WorkerScopeLike;
+}

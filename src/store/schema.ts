@@ -1,0 +1,57 @@
+import type { DBSchema } from 'idb';
+import type { JsonObject, Message } from '../actor/message.ts';
+import type { StoredAnswer } from '../http/answer.ts';
+
+/** Bump with a new step in `upgradeSchema` whenever a store or index changes. */
+export const schemaVersion = 1;
+
+/** One actor as this device knows it. */
+export interface ActorRecord {
+  id: string;
+  /** The local state: the confirmed state with this device's pending messages applied. */
+  state: JsonObject;
+  etag: string;
+  /** The state of the remote head version last read (or the local state with no remote). */
+  confirmedState: JsonObject;
+  /** The remote head version last read; 0 before the first. */
+  version: number;
+  /** The last message sequence number this device gave out for the actor. */
+  seq: number;
+}
+
+export type ReceiptStatus = 'pending' | 'done' | 'failed';
+
+/** What a key was answered with. A done or failed receipt is never overwritten. */
+export interface ReceiptRecord {
+  actorId: string;
+  key: string;
+  fingerprint: string;
+  seq: number;
+  status: ReceiptStatus;
+  answer: StoredAnswer;
+  createdAt: number;
+  /** Set once the answer is final; pending receipts never expire. */
+  expiresAt?: number;
+}
+
+/** An accepted message waiting for the remote; its acceptance time is fixed once. */
+export interface OutboxRecord {
+  actorId: string;
+  seq: number;
+  key: string;
+  fingerprint: string;
+  message: Message;
+  at: number;
+}
+
+/** The IndexedDB database `actordav` (DESIGN.md §3), typed once for every store. */
+export interface ActorDavSchema extends DBSchema {
+  actors: { key: string; value: ActorRecord };
+  receipts: {
+    key: [string, string];
+    value: ReceiptRecord;
+    indexes: { 'by-expiry': number };
+  };
+  outbox: { key: [string, number]; value: OutboxRecord };
+  meta: { key: string; value: string | number };
+}

@@ -1,0 +1,15 @@
+/**
+ * actordav for the service worker.
+ *
+ * @example
+ * ```ts
+ * import { createActorHost } from 'actordav/sw';
+ * createActorHost({ commands: {} }).listen();
+ * ```
+ */
+export { createActorHost, type ActorHost } from './host/createActorHost.ts';
+export type { ActorHostOptions } from './host/options.ts';
+export type { Command, CommandContext, CommandResult, Commands } from './actor/command.ts';
+export type { JsonObject } from './actor/message.ts';
+export { ActorError, isActorError, type ProblemExtensions } from './errors/ActorError.ts';
+export type { ProblemCode } from './errors/problemCodes.ts';

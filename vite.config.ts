@@ -1,3 +1,4 @@
+/// <reference types="vitest/config" />
 import { resolve } from 'node:path';
 import { build, defineConfig, type Plugin, type UserConfig } from 'vite';
 
@@ -10,6 +11,7 @@ export default defineConfig(({ mode }) => {
   if (mode === 'demo') return appConfig('demo', 'dist-demo');
   if (mode === 'e2e') return appConfig('test/e2e/app', 'test/e2e/.app-dist');
   return {
+    test: { include: ['test/unit/**/*.test.ts'] },
     build: {
       target: 'es2022',
       lib: {

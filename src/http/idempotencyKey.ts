@@ -7,9 +7,13 @@ const visibleAscii = /^[\x21-\x7e]{1,255}$/;
 // A bare token may not contain what would make the header a list, a string or parameters.
 const bareKey = /^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]{1,255}$/;
 
-/** Checks that a decoded key is 1-255 visible ASCII characters. */
+/**
+ * Checks that a decoded key is 1-255 visible ASCII characters. `.` and `..`
+ * are refused too: URL parsing folds them away, so their receipt at
+ * `tasks/{key}` could never be read.
+ */
 export function checkKey(key: string): string {
-  if (!visibleAscii.test(key)) {
+  if (!visibleAscii.test(key) || key === '.' || key === '..') {
     throw new ActorError('key-malformed', 'An Idempotency-Key is 1-255 visible ASCII characters');
   }
   return key;

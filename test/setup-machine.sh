@@ -3,7 +3,7 @@
 # lighttpd and Apache as WebDAV remotes. Does nothing when they are present.
 set -euo pipefail
 
-packages=(chromium lighttpd lighttpd-modules-lua apache2 apache2-utils)
+packages=(chromium lighttpd lighttpd-mod-webdav lighttpd-modules-lua apache2 apache2-utils)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")

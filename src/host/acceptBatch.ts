@@ -1,9 +1,9 @@
 import { applyMessage } from '../actor/applyMessage.ts';
 import { ActorError } from '../errors/ActorError.ts';
 import { tooManyPending, type Queued } from '../mailbox/Mailbox.ts';
-import { actorOutboxRange } from '../store/outbox.ts';
+import { actorRange } from '../store/actorRange.ts';
 import { unexpired } from '../store/receipts.ts';
-import type { ReceiptRecord } from '../store/schema.ts';
+import type { ActorRecord, OutboxRecord, ReceiptRecord } from '../store/schema.ts';
 import type { HostContext } from './hostContext.ts';
 import { messageAnswer } from './messageAnswer.ts';
 
@@ -11,8 +11,9 @@ import { messageAnswer } from './messageAnswer.ts';
  * One turn of an actor's mailbox, run under its lock: re-reads the receipts
  * (another tab's worker may have answered a key meanwhile), runs each new
  * message on the state the previous one left, and commits every accepted
- * message's state, receipt and outbox row in ONE strict transaction. No
- * answer is given before that transaction completes (the output gate).
+ * message's state, receipt and (with a remote) outbox row in ONE strict
+ * transaction. No answer is given before that transaction completes (the
+ * output gate).
  */
 export async function acceptBatch(
   host: HostContext,
@@ -20,17 +21,18 @@ export async function acceptBatch(
   batch: Queued[],
 ): Promise<void> {
   const { config } = host;
+  const final = config.remote === undefined;
   const [db, device] = await Promise.all([host.db(), host.deviceId()]);
   const read = db.transaction(['actors', 'receipts', 'outbox'], 'readonly');
   const [record, stored, backlog] = await Promise.all([
     read.objectStore('actors').get(actorId),
     Promise.all(batch.map((letter) => read.objectStore('receipts').get([actorId, letter.key]))),
-    read.objectStore('outbox').count(actorOutboxRange(actorId)),
+    read.objectStore('outbox').count(actorRange(actorId)),
   ]);
   const now = Date.now();
   let current = await host.versionedState(record);
   let seq = record?.seq ?? 0;
-  const accepted: [Queued, ReceiptRecord][] = [];
+  const accepted: { letter: Queued; receipt: ReceiptRecord; outbox: OutboxRecord }[] = [];
   const replays: [Queued, ReceiptRecord][] = [];
 
   for (const [index, letter] of batch.entries()) {
@@ -45,11 +47,12 @@ export async function acceptBatch(
       letter.refuse(tooManyPending());
       continue;
     }
-    const context = { actorId, key: letter.key, at: now, deviceId: device, seq: seq + 1 };
+    const { key, fingerprint, message } = letter;
+    const context = { actorId, key, at: now, deviceId: device, seq: seq + 1 };
     const applied = await applyMessage(
       config.commands,
       current,
-      letter.message,
+      message,
       context,
       config.turnTimeoutMs,
     );
@@ -61,44 +64,53 @@ export async function acceptBatch(
     if (applied.ok) current = applied.next;
     const receipt: ReceiptRecord = {
       actorId,
-      key: letter.key,
-      fingerprint: letter.fingerprint,
+      key,
+      fingerprint,
       seq,
-      status: applied.ok ? 'done' : 'failed',
-      answer: messageAnswer(config.scope, actorId, letter.key, letter.message, applied, true),
+      status: final ? (applied.ok ? 'done' : 'failed') : 'pending',
+      answer: messageAnswer(config.scope, actorId, key, message, applied, final),
       createdAt: now,
-      expiresAt: now + config.receiptTtlMs,
+      ...(final ? { expiresAt: now + config.receiptTtlMs } : {}),
     };
-    accepted.push([letter, receipt]);
+    accepted.push({
+      letter,
+      receipt,
+      outbox: { actorId, seq, key, fingerprint, message, at: now },
+    });
   }
 
   if (accepted.length > 0) {
+    const actor: ActorRecord = {
+      ...record,
+      id: actorId,
+      state: current.state,
+      etag: current.etag,
+      seq,
+      confirmedState: final ? current.state : (record?.confirmedState ?? {}),
+      version: record?.version ?? 0,
+    };
     try {
-      const write = db.transaction(['actors', 'receipts'], 'readwrite', { durability: 'strict' });
-      const state = current.state;
-      const actor = {
-        id: actorId,
-        state,
-        etag: current.etag,
-        confirmedState: state,
-        version: 0,
-        seq,
-      };
+      const write = db.transaction(['actors', 'receipts', 'outbox'], 'readwrite', {
+        durability: 'strict',
+      });
       await Promise.all([
         write.objectStore('actors').put(actor),
-        ...accepted.map(([, receipt]) => write.objectStore('receipts').put(receipt)),
+        ...accepted.map(({ receipt }) => write.objectStore('receipts').put(receipt)),
+        ...(final ? [] : accepted.map(({ outbox }) => write.objectStore('outbox').put(outbox))),
         write.done,
       ]);
     } catch (error) {
       const refusal = storageError(error);
-      for (const [letter] of accepted) letter.refuse(refusal);
+      for (const { letter } of accepted) letter.refuse(refusal);
       accepted.length = 0;
     }
   }
-  for (const [letter, receipt] of accepted)
-    letter.deliver({ answer: receipt.answer, replayed: false });
-  for (const [letter, receipt] of replays)
-    letter.deliver({ answer: receipt.answer, replayed: true });
+  for (const { letter, receipt } of accepted) {
+    letter.deliver({ answer: receipt.answer, replayed: false, seq: receipt.seq });
+  }
+  for (const [letter, receipt] of replays) {
+    letter.deliver({ answer: receipt.answer, replayed: true, seq: receipt.seq });
+  }
 }
 
 function storageError(error: unknown): ActorError {

@@ -1,9 +1,11 @@
 import { Route } from 'workbox-routing';
 import { Mailbox } from '../mailbox/Mailbox.ts';
 import { sweepExpiredReceipts } from '../store/receipts.ts';
+import { SyncEngine } from '../sync/SyncEngine.ts';
 import { acceptBatch } from './acceptBatch.ts';
 import { handleRequest } from './handleRequest.ts';
 import { createHostContext } from './hostContext.ts';
+import type { HostParts, KeepAlive } from './hostParts.ts';
 import { normalizeOptions, type ActorHostOptions } from './options.ts';
 import { workerScope, type ExtendableEventLike } from './workerScope.ts';
 
@@ -13,24 +15,34 @@ export interface ActorHost {
   matches(url: URL): boolean;
   /** Answers one request under the scope; background work is handed to `event.waitUntil`. */
   handle(request: Request, event?: ExtendableEventLike): Promise<Response>;
-  /** Adds the worker's `fetch` (and `activate`) listeners; requests outside the scope go on to the network. */
+  /**
+   * Adds the worker's listeners: `fetch` for the scope (anything else goes on
+   * to the network), `activate`, and with a remote `sync` (Background Sync)
+   * and `message` (`{type: 'actordav:sync'}` from a page that came online).
+   */
   listen(): void;
   /** One Workbox route per method, for `routes.forEach((route) => registerRoute(route))`. */
   readonly routes: readonly Route[];
+  /** Syncs every known actor now (no-op without a remote); resolves when the rounds rest. */
+  sync(): Promise<void>;
   /** Deletes expired final receipts now; resolves to how many. */
   sweep(): Promise<number>;
 }
 
+/** The Background Sync tag the host registers and answers. */
+export const syncTag = 'actordav';
+
 const methods = ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'PATCH'] as const;
 
 /**
- * Creates the actor host of a service worker (DESIGN.md §1–§4).
+ * Creates the actor host of a service worker (DESIGN.md §1–§6).
  *
  * @example
  * ```ts
  * import { createActorHost } from 'actordav/sw';
  *
  * const host = createActorHost({
+ *   remote: { url: 'https://dav.example.org/actors/', headers: { authorization: 'Bearer …' } },
  *   commands: {
  *     add: (state, { amount }: { amount: number }) => ({
  *       state: { ...state, total: Number(state.total ?? 0) + amount },
@@ -44,27 +56,38 @@ const methods = ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'PATCH'] as const;
 export function createActorHost(options: ActorHostOptions = {}): ActorHost {
   const config = normalizeOptions(options);
   const context = createHostContext(config);
-  const mailbox = new Mailbox((actorId, batch) => acceptBatch(context, actorId, batch), {
-    onDuplicateInFlight: config.onDuplicateInFlight,
-    maxQueuedPerActor: config.maxPendingPerActor,
-  });
+  const parts: HostParts = {
+    context,
+    mailbox: new Mailbox((actorId, batch) => acceptBatch(context, actorId, batch), {
+      onDuplicateInFlight: config.onDuplicateInFlight,
+      maxQueuedPerActor: config.maxPendingPerActor,
+    }),
+    sync:
+      config.remote === undefined
+        ? undefined
+        : new SyncEngine(context, config.remote, () => {
+            // Where the browser has Background Sync, it wakes the worker to retry even with no page open.
+            void workerScope()
+              .registration?.sync?.register(syncTag)
+              .catch(() => undefined);
+          }),
+  };
   let lastSweep = 0;
   const sweep = async () => sweepExpiredReceipts(await context.db(), Date.now());
-  // Sweeping often enough that a receipt outlives its TTL by at most one interval, and at most once a minute.
+  // Often enough that a receipt outlives its TTL by at most one interval, and at most once a minute.
   const sweepInterval = Math.min(config.receiptTtlMs, 60_000);
-  const sweepSoon = (event?: ExtendableEventLike) => {
+  const sweepSoon = (keepAlive: KeepAlive) => {
     if (Date.now() - lastSweep < sweepInterval) return;
     lastSweep = Date.now();
-    const sweeping = sweep().catch((error: unknown) =>
-      console.warn('actordav: sweep failed', error),
-    );
-    event?.waitUntil(sweeping);
+    keepAlive(sweep().catch((error: unknown) => console.warn('actordav: sweep failed', error)));
   };
+  const syncAll = async () => parts.sync?.requestAll();
   const matches = (url: URL) =>
     url.origin === workerScope().location.origin && url.pathname.startsWith(config.scope);
   const handle = async (request: Request, event?: ExtendableEventLike) => {
-    const response = await handleRequest(context, mailbox, request);
-    sweepSoon(event);
+    const keepAlive: KeepAlive = (work) => event?.waitUntil(work.catch(() => undefined));
+    const response = await handleRequest(parts, request, keepAlive);
+    sweepSoon(keepAlive);
     return response;
   };
   return {
@@ -72,10 +95,27 @@ export function createActorHost(options: ActorHostOptions = {}): ActorHost {
     handle,
     listen() {
       const scope = workerScope();
+      // A worker start is a sync trigger: hand that first round to the first event that arrives.
+      let startup: Promise<void> | undefined = syncAll();
+      const keepStartup = (event: ExtendableEventLike) => {
+        if (startup !== undefined) event.waitUntil(startup.catch(() => undefined));
+        startup = undefined;
+      };
       scope.addEventListener('fetch', (event) => {
+        keepStartup(event);
         if (matches(new URL(event.request.url))) event.respondWith(handle(event.request, event));
       });
-      scope.addEventListener('activate', (event) => sweepSoon(event));
+      scope.addEventListener('activate', (event) => {
+        keepStartup(event);
+        sweepSoon((work) => event.waitUntil(work));
+      });
+      scope.addEventListener('sync', (event) => {
+        if (event.tag === syncTag) event.waitUntil(syncAll());
+      });
+      scope.addEventListener('message', (event) => {
+        const data = event.data as { type?: unknown } | null;
+        if (data?.type === 'actordav:sync') event.waitUntil(syncAll());
+      });
     },
     routes: methods.map(
       (method) =>
@@ -85,6 +125,7 @@ export function createActorHost(options: ActorHostOptions = {}): ActorHost {
           method,
         ),
     ),
+    sync: syncAll,
     sweep,
   };
 }

@@ -6,8 +6,9 @@ import { receiptLocation } from '../http/receiptLocation.ts';
 
 /**
  * The answer to an accepted message. Final: `201` for a task, `200` for a
- * command or a state; tentative (not yet confirmed by the remote): `202`.
- * A rejection is a problem+json answer, stored like any other.
+ * command or a state, a problem+json for a rejection. Tentative (committed
+ * here, not yet confirmed by the remote): `202` with the local result, or
+ * the local rejection as `problem`.
  */
 export function messageAnswer(
   scope: string,
@@ -17,13 +18,24 @@ export function messageAnswer(
   applied: Applied,
   final: boolean,
 ): StoredAnswer {
-  if (!applied.ok) return problemAnswer(applied.error, receiptLocation(scope, actorId, key));
-  const location: [string, string] = ['location', receiptLocation(scope, actorId, key)];
+  const location = receiptLocation(scope, actorId, key);
   const isState = message.type === stateType;
+  const etag: [string, string][] = applied.ok && isState ? [['etag', applied.next.etag]] : [];
+  if (!final) {
+    const outcome = applied.ok
+      ? { result: isState ? { etag: applied.next.etag } : applied.result }
+      : {
+          result: null,
+          problem: JSON.parse(problemAnswer(applied.error, location).body) as unknown,
+        };
+    return jsonAnswer(202, { key, status: 'pending', ...outcome }, [
+      ['location', location],
+      ...etag,
+    ]);
+  }
+  if (!applied.ok) return problemAnswer(applied.error, location);
   const result = isState ? { etag: applied.next.etag } : applied.result;
-  const body = { key, status: final ? 'done' : 'pending', result };
-  const etag: [string, string][] = isState ? [['etag', applied.next.etag]] : [];
-  if (!final) return jsonAnswer(202, body, [location, ...etag]);
-  if (message.type === taskType) return jsonAnswer(201, body, [location]);
+  const body = { key, status: 'done', result };
+  if (message.type === taskType) return jsonAnswer(201, body, [['location', location]]);
   return jsonAnswer(200, body, etag);
 }

@@ -1,4 +1,5 @@
 import type { Commands } from '../actor/command.ts';
+import { normalizeRemote, type RemoteConfig, type RemoteOptions } from '../webdav/remoteConfig.ts';
 
 /** Options of `createActorHost`; every one has a default. */
 export interface ActorHostOptions {
@@ -18,10 +19,18 @@ export interface ActorHostOptions {
   maxPendingPerActor?: number;
   /** IndexedDB database name. Default `actordav`. */
   dbName?: string;
+  /** The WebDAV collection messages sync to. Without one, a message is done once committed locally. */
+  remote?: RemoteOptions | undefined;
+  /** How long a request waits for the remote's confirmation before it is answered `202`. Default 3 s. */
+  confirmTimeoutMs?: number;
+  /** How long the remote key registry remembers a key. Default 30 days. */
+  remoteKeyTtlMs?: number;
 }
 
 /** The options with every default filled in, checked once. */
-export type HostConfig = Required<ActorHostOptions>;
+export type HostConfig = Required<Omit<ActorHostOptions, 'remote'>> & {
+  remote: RemoteConfig | undefined;
+};
 
 const commandName = /^[A-Za-z][A-Za-z0-9._:-]{0,63}$/;
 
@@ -36,6 +45,9 @@ export function normalizeOptions(options: ActorHostOptions = {}): HostConfig {
     onDuplicateInFlight: options.onDuplicateInFlight ?? 'wait',
     maxPendingPerActor: options.maxPendingPerActor ?? 1000,
     dbName: options.dbName ?? 'actordav',
+    remote: options.remote === undefined ? undefined : normalizeRemote(options.remote),
+    confirmTimeoutMs: options.confirmTimeoutMs ?? 3000,
+    remoteKeyTtlMs: options.remoteKeyTtlMs ?? 30 * 24 * 60 * 60 * 1000,
   };
   if (!/^\/([A-Za-z0-9._~-]+\/)*$/.test(config.scope)) {
     throw new TypeError(
@@ -46,6 +58,12 @@ export function normalizeOptions(options: ActorHostOptions = {}): HostConfig {
   positiveInteger('receiptTtlMs', config.receiptTtlMs);
   positiveInteger('turnTimeoutMs', config.turnTimeoutMs);
   positiveInteger('maxPendingPerActor', config.maxPendingPerActor);
+  positiveInteger('remoteKeyTtlMs', config.remoteKeyTtlMs);
+  if (!Number.isSafeInteger(config.confirmTimeoutMs) || config.confirmTimeoutMs < 0) {
+    throw new RangeError(
+      `options.confirmTimeoutMs must be an integer >= 0, got ${String(config.confirmTimeoutMs)}`,
+    );
+  }
   if (config.onDuplicateInFlight !== 'wait' && config.onDuplicateInFlight !== 'reject') {
     throw new TypeError('options.onDuplicateInFlight must be "wait" or "reject"');
   }

@@ -1,43 +1,57 @@
+import { ActorError } from '../errors/ActorError.ts';
 import { jsonAnswer, type StoredAnswer } from '../http/answer.ts';
 import type { Route } from '../http/parseRoute.ts';
-import { ActorError } from '../errors/ActorError.ts';
 import { countPending } from '../store/outbox.ts';
 import { liveReceipt } from '../store/receipts.ts';
-import type { ReceiptRecord } from '../store/schema.ts';
-import type { HostContext } from './hostContext.ts';
+import type { ActorRecord, ReceiptRecord } from '../store/schema.ts';
+import type { HostParts, KeepAlive } from './hostParts.ts';
 
-/** Answers the safe methods: an actor's state, its status, a receipt. */
+/**
+ * Answers the safe methods: an actor's state, its status, a receipt. Reads
+ * cost no remote request, except that an actor this device has never seen is
+ * pulled once, so a device can follow actors others write.
+ */
 export async function readResource(
-  host: HostContext,
+  parts: HostParts,
   route: Route,
   ifNoneMatch: string | null,
+  keepAlive: KeepAlive,
 ): Promise<StoredAnswer> {
-  const db = await host.db();
+  const { context, sync } = parts;
+  const db = await context.db();
   if (route.resource === 'receipt') {
     const receipt = await liveReceipt(db, route.actorId, route.key, Date.now());
     if (receipt === undefined) throw new ActorError('receipt-not-found');
     return jsonAnswer(200, receiptView(receipt));
   }
   const record = await db.get('actors', route.actorId);
+  if (record === undefined && sync !== undefined) keepAlive(sync.request(route.actorId));
   if (route.resource === 'status') {
-    return jsonAnswer(200, {
-      id: route.actorId,
-      version: record?.version ?? 0,
-      seq: record?.seq ?? 0,
-      pending: await countPending(db, route.actorId),
-      lastSyncedAt: null,
-      lastError: null,
-      remote: null,
-    });
+    return jsonAnswer(200, await statusView(parts, route.actorId, record));
   }
-  const { state, etag } = await host.versionedState(record);
-  if (
-    ifNoneMatch !== null &&
-    ifNoneMatch.split(',').some((tag) => [etag, '*'].includes(tag.trim()))
-  ) {
-    return { status: 304, headers: [['etag', etag]], body: '' };
-  }
+  const { state, etag } = await context.versionedState(record);
+  const matches = ifNoneMatch?.split(',').some((tag) => [etag, '*'].includes(tag.trim()));
+  if (matches === true) return { status: 304, headers: [['etag', etag]], body: '' };
   return jsonAnswer(200, state, [['etag', etag]]);
+}
+
+async function statusView(parts: HostParts, actorId: string, record: ActorRecord | undefined) {
+  const { context, sync } = parts;
+  const syncState = sync?.state(actorId);
+  return {
+    id: actorId,
+    version: record?.version ?? 0,
+    seq: record?.seq ?? 0,
+    pending: await countPending(await context.db(), actorId),
+    lastSyncedAt:
+      record?.lastSyncedAt === undefined ? null : new Date(record.lastSyncedAt).toISOString(),
+    lastError: syncState?.lastError ?? null,
+    syncing: syncState?.syncing ?? false,
+    remote:
+      sync === undefined || context.config.remote === undefined
+        ? null
+        : { url: context.config.remote.url, probe: sync.probe },
+  };
 }
 
 function receiptView(receipt: ReceiptRecord) {

@@ -11,10 +11,21 @@ export interface FetchEventLike extends ExtendableEventLike {
   respondWith(response: Promise<Response>): void;
 }
 
+export interface SyncEventLike extends ExtendableEventLike {
+  readonly tag: string;
+}
+
+export interface MessageEventLike extends ExtendableEventLike {
+  readonly data: unknown;
+}
+
 export interface WorkerScopeLike {
   readonly location: { readonly origin: string };
+  readonly registration?: { readonly sync?: { register(tag: string): Promise<void> } };
   addEventListener(type: 'fetch', listener: (event: FetchEventLike) => void): void;
   addEventListener(type: 'activate', listener: (event: ExtendableEventLike) => void): void;
+  addEventListener(type: 'sync', listener: (event: SyncEventLike) => void): void;
+  addEventListener(type: 'message', listener: (event: MessageEventLike) => void): void;
 }
 
 /** The service worker's global scope. */

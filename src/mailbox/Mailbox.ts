@@ -15,6 +15,8 @@ export interface Letter {
 export interface Delivery {
   answer: StoredAnswer;
   replayed: boolean;
+  /** The message's sequence number on this device. */
+  seq: number;
 }
 
 /** A letter waiting in the queue, with the settlement of its request. */
@@ -79,8 +81,7 @@ export class Mailbox {
   ): Promise<Delivery> {
     if (twin.fingerprint !== letter.fingerprint) throw new ActorError('key-reused');
     if (this.#options.onDuplicateInFlight === 'reject') throw new ActorError('key-in-flight');
-    const { answer } = await twin.done;
-    return { answer, replayed: true };
+    return { ...(await twin.done), replayed: true };
   }
 
   async #drain(actorId: string): Promise<void> {

@@ -1,11 +1,7 @@
 import type { ActorDb } from './openDb.ts';
-
-/** Range of one actor's outbox rows, in seq order. */
-export function actorOutboxRange(actorId: string): IDBKeyRange {
-  return IDBKeyRange.bound([actorId, 0], [actorId, Infinity]);
-}
+import { actorRange } from './actorRange.ts';
 
 /** How many accepted messages of an actor wait for the remote. */
 export function countPending(db: ActorDb, actorId: string): Promise<number> {
-  return db.count('outbox', actorOutboxRange(actorId));
+  return db.count('outbox', actorRange(actorId));
 }

@@ -3,7 +3,7 @@ import type { JsonObject, Message } from '../actor/message.ts';
 import type { StoredAnswer } from '../http/answer.ts';
 
 /** Bump with a new step in `upgradeSchema` whenever a store or index changes. */
-export const schemaVersion = 1;
+export const schemaVersion = 2;
 
 /** One actor as this device knows it. */
 export interface ActorRecord {
@@ -17,6 +17,10 @@ export interface ActorRecord {
   version: number;
   /** The last message sequence number this device gave out for the actor. */
   seq: number;
+  /** Messages up to this seq have their final answers here (schema 2; absent means 0). */
+  acked?: number;
+  /** When a sync round last finished (schema 2). */
+  lastSyncedAt?: number;
 }
 
 export type ReceiptStatus = 'pending' | 'done' | 'failed';
@@ -44,6 +48,16 @@ export interface OutboxRecord {
   at: number;
 }
 
+/** A fixed range of this device's messages, uploaded once as a log segment (DESIGN.md §5). */
+export interface SegmentRecord {
+  actorId: string;
+  first: number;
+  last: number;
+  name: string;
+  body: string;
+  uploaded: boolean;
+}
+
 /** The IndexedDB database `actordav` (DESIGN.md §3), typed once for every store. */
 export interface ActorDavSchema extends DBSchema {
   actors: { key: string; value: ActorRecord };
@@ -53,5 +67,6 @@ export interface ActorDavSchema extends DBSchema {
     indexes: { 'by-expiry': number };
   };
   outbox: { key: [string, number]; value: OutboxRecord };
+  segments: { key: [string, number]; value: SegmentRecord };
   meta: { key: string; value: string | number };
 }

@@ -14,5 +14,8 @@ export function upgradeSchema(
     db.createObjectStore('outbox', { keyPath: ['actorId', 'seq'] });
     db.createObjectStore('meta');
   }
+  if (oldVersion < 2) {
+    db.createObjectStore('segments', { keyPath: ['actorId', 'first'] });
+  }
   void transaction.objectStore('meta').put(schemaVersion, 'schemaVersion');
 }

@@ -1,10 +1,14 @@
 import { registerActors } from '../../../src/client.ts';
 
-// A page at /{variant}/ registers the worker variant of that name, scoped to its own path.
-const variant = location.pathname.split('/')[1] || 'default';
-const scope = variant === 'default' ? '/' : `/${variant}/`;
+// A page at /{name}/ registers a worker scoped to /{name}/. Its variant is `?variant=` (else the name),
+// and its query (variant, remote, …) is passed on to the worker, which reads its options from it.
+const name = location.pathname.split('/')[1] || 'default';
+const scope = name === 'default' ? '/' : `/${name}/`;
+const query = new URLSearchParams(location.search);
+query.set('scope', name);
+if (!query.has('variant')) query.set('variant', name);
 const ready = document.getElementById('ready') as HTMLParagraphElement;
 
-registerActors(`/sw.js?variant=${variant}`, { scope })
+registerActors(`/sw.js?${query.toString()}`, { scope })
   .then(() => (ready.textContent = 'ready'))
   .catch((error: unknown) => (ready.textContent = `failed: ${String(error)}`));

@@ -6,21 +6,39 @@ import { variants } from './variants.ts';
 
 declare const self: ServiceWorkerGlobalScope;
 
-const variant = new URL(self.location.href).searchParams.get('variant') ?? 'default';
-const prefix = variant === 'default' ? '/' : `/${variant}/`;
+const query = new URL(self.location.href).searchParams;
+const name = query.get('scope') ?? 'default';
+const prefix = name === 'default' ? '/' : `/${name}/`;
+const remote = query.get('remote');
+const token = { value: query.get('token') };
 
 self.addEventListener('install', (event) => event.waitUntil(self.skipWaiting()));
 clientsClaim();
 
-// Test instrumentation outside the host's scope: how often each command ran in this worker.
+// Test instrumentation outside the host's scope: how often each command ran in this worker, and a way to
+// change the remote's credentials at run time (what an app would do after a login).
 self.addEventListener('fetch', (event) => {
-  if (new URL(event.request.url).pathname === `${prefix}__runs`) {
+  const url = new URL(event.request.url);
+  if (url.pathname === `${prefix}__runs`) {
     event.respondWith(Response.json(Object.fromEntries(runs)));
+  } else if (url.pathname === `${prefix}__token`) {
+    token.value = url.searchParams.get('value');
+    event.respondWith(new Response(null, { status: 204 }));
   }
 });
 
 createActorHost({
   commands: testCommands,
   scope: `${prefix}actors/`,
-  ...variants[variant],
+  ...(remote === null
+    ? {}
+    : {
+        remote: {
+          url: remote,
+          headers: (): Record<string, string> =>
+            token.value === null ? {} : { authorization: `Basic ${token.value}` },
+        },
+      }),
+  ...(query.has('confirm') ? { confirmTimeoutMs: Number(query.get('confirm')) } : {}),
+  ...variants[query.get('variant') ?? name],
 }).listen();

@@ -16,9 +16,15 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * concurrently the host runs them.
  */
 export const testCommands: Commands = {
-  add: (state: { total?: number }, { amount }: { amount?: unknown }, { actorId }) => {
+  // `ms` makes it take that long, so that a worker stop can land in the middle of it.
+  add: async (
+    state: { total?: number },
+    { amount, ms }: { amount?: unknown; ms?: number },
+    { actorId },
+  ) => {
     count(actorId, 'add');
     if (typeof amount !== 'number') throw new Error('amount must be a number');
+    if (ms !== undefined) await sleep(ms);
     const total = (state.total ?? 0) + amount;
     return { state: { ...state, total }, result: { total } };
   },

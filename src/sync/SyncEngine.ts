@@ -1,0 +1,220 @@
+import { isSyncError, SyncError } from '../errors/SyncError.ts';
+import type { HostContext } from '../host/hostContext.ts';
+import { actorSegments } from '../store/segments.ts';
+import type { RemoteConfig } from '../webdav/remoteConfig.ts';
+import { backoffDelay } from './backoff.ts';
+import { claimVersion } from './claimVersion.ts';
+import { cleanStaging } from './cleanStaging.ts';
+import { confirmVersion } from './confirmVersion.ts';
+import { fixSegments } from './fixSegments.ts';
+import { fold } from './fold.ts';
+import { probeRemote } from './probeRemote.ts';
+import { readHead } from './readHead.ts';
+import { readRuns } from './readRuns.ts';
+import { uploadSegments } from './uploadSegments.ts';
+import type { VersionFile } from './versionFile.ts';
+
+/** What status shows of an actor's sync. */
+export interface SyncState {
+  syncing: boolean;
+  lastError: { code: string; message: string; at: string } | null;
+}
+
+/** What status shows of the remote's capability probe. */
+export type ProbeVerdict = 'unknown' | 'passed' | { code: string; message: string };
+
+const maxClaimAttempts = 8;
+
+/**
+ * Runs sync rounds (DESIGN.md §6): one at a time per actor, also across
+ * workers (the Web Lock `actordav:sync:{id}`). A request while a round runs
+ * is folded into one more round after it (group commit: remote requests grow
+ * with rounds, not messages). Network errors and 5xx back off with full
+ * jitter and retry while the worker lives; anything else waits for the next
+ * trigger. Nothing pending is ever dropped.
+ */
+export class SyncEngine {
+  readonly #host: HostContext;
+  readonly #remote: RemoteConfig;
+  readonly #versions = new Map<string, VersionFile>();
+  readonly #loops = new Map<string, Promise<void>>();
+  readonly #again = new Set<string>();
+  readonly #wake = new Map<string, () => void>();
+  readonly #states = new Map<string, SyncState>();
+  readonly #cleaned = new Set<string>();
+  readonly #waiters = new Map<string, { seq: number; done: (confirmed: boolean) => void }[]>();
+  readonly #onBackoff: () => void;
+  #probe: Promise<void> | undefined;
+  #verdict: ProbeVerdict = 'unknown';
+
+  /** `onBackoff` runs when a round fails in a way worth retrying later (e.g. to register Background Sync). */
+  constructor(host: HostContext, remote: RemoteConfig, onBackoff: () => void) {
+    this.#host = host;
+    this.#remote = remote;
+    this.#onBackoff = onBackoff;
+  }
+
+  /** Syncs an actor now, or once more after the round in flight; resolves when it rests. */
+  request(actorId: string): Promise<void> {
+    const running = this.#loops.get(actorId);
+    if (running !== undefined) {
+      this.#again.add(actorId);
+      this.#wake.get(actorId)?.();
+      return running;
+    }
+    const loop = this.#loop(actorId).finally(() => this.#loops.delete(actorId));
+    this.#loops.set(actorId, loop);
+    return loop;
+  }
+
+  /** Syncs every actor this device knows: pushes what is pending, pulls what others wrote. */
+  async requestAll(): Promise<void> {
+    const ids = await (await this.#host.db()).getAllKeys('actors');
+    await Promise.all(ids.map((id) => this.request(id)));
+  }
+
+  /** Resolves true once the message `seq` of the actor is confirmed, false after `timeoutMs`. */
+  waitForConfirmation(actorId: string, seq: number, timeoutMs: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const waiters = this.#waiters.get(actorId) ?? [];
+      const timer = setTimeout(() => done(false), timeoutMs);
+      const done = (confirmed: boolean) => {
+        clearTimeout(timer);
+        const list = this.#waiters.get(actorId) ?? [];
+        this.#waiters.set(
+          actorId,
+          list.filter((waiter) => waiter.done !== done),
+        );
+        resolve(confirmed);
+      };
+      waiters.push({ seq, done });
+      this.#waiters.set(actorId, waiters);
+    });
+  }
+
+  state(actorId: string): SyncState {
+    return this.#states.get(actorId) ?? { syncing: false, lastError: null };
+  }
+
+  get probe(): ProbeVerdict {
+    return this.#verdict;
+  }
+
+  async #loop(actorId: string): Promise<void> {
+    for (let attempt = 0; ;) {
+      this.#again.delete(actorId);
+      const error = await this.#attempt(actorId);
+      if (error === undefined) {
+        attempt = 0;
+        if (!this.#again.has(actorId)) return;
+        continue;
+      }
+      if (!error.retryable) return;
+      this.#onBackoff();
+      await this.#sleep(actorId, backoffDelay(attempt++));
+    }
+  }
+
+  async #attempt(actorId: string): Promise<SyncError | undefined> {
+    this.#states.set(actorId, { ...this.state(actorId), syncing: true });
+    try {
+      await navigator.locks.request(`actordav:sync:${actorId}`, () => this.#round(actorId));
+      this.#states.set(actorId, { syncing: false, lastError: null });
+      return undefined;
+    } catch (caught) {
+      const error = isSyncError(caught)
+        ? caught
+        : new SyncError('remote-protocol', String((caught as Error | null)?.message ?? caught), {
+            cause: caught,
+          });
+      const lastError = { code: error.code, message: error.message, at: new Date().toISOString() };
+      this.#states.set(actorId, { syncing: false, lastError });
+      return error;
+    }
+  }
+
+  // One round: upload, probe, then fold and claim until a version holds everything listed.
+  async #round(actorId: string): Promise<void> {
+    const host = this.#host;
+    const remote = this.#remote;
+    const [db, deviceId] = await Promise.all([host.db(), host.deviceId()]);
+    await fixSegments(db, actorId, deviceId);
+    await uploadSegments(remote, db, actorId);
+    await this.#probeOnce(deviceId);
+    if (!this.#cleaned.has(actorId)) {
+      await cleanStaging(remote, actorId, deviceId);
+      this.#cleaned.add(actorId);
+    }
+    for (let attempt = 0; attempt < maxClaimAttempts; attempt++) {
+      const head = await readHead(remote, actorId, this.#versions);
+      const runs = await readRuns(remote, actorId, head, await actorSegments(db, actorId));
+      const acked = (await db.get('actors', actorId))?.acked ?? 0;
+      const next = await fold({
+        head,
+        segments: runs.segments,
+        actorId,
+        commands: host.config.commands,
+        scope: host.config.scope,
+        turnTimeoutMs: host.config.turnTimeoutMs,
+        remoteKeyTtlMs: host.config.remoteKeyTtlMs,
+        self: { deviceId, acked },
+        nonce: crypto.randomUUID(),
+        now: Date.now(),
+      });
+      if (next === undefined) return this.#confirm(actorId, deviceId, head, runs.broken);
+      if (await claimVersion(remote, actorId, deviceId, next)) {
+        this.#versions.set(actorId, next);
+        return this.#confirm(actorId, deviceId, next, runs.broken);
+      }
+    }
+    throw new SyncError(
+      'remote-server-error',
+      `Lost the race for a new version ${maxClaimAttempts} times`,
+    );
+  }
+
+  async #confirm(
+    actorId: string,
+    deviceId: string,
+    version: VersionFile,
+    broken?: SyncError,
+  ): Promise<void> {
+    const { confirmedUpTo, fork } = await confirmVersion(this.#host, actorId, deviceId, version);
+    const waiters = this.#waiters.get(actorId) ?? [];
+    for (const waiter of waiters.filter((one) => one.seq <= confirmedUpTo)) waiter.done(true);
+    if (fork) {
+      throw new SyncError(
+        'remote-fork',
+        'A remote version contradicts an answer already final on this device',
+      );
+    }
+    if (broken !== undefined) throw broken;
+  }
+
+  #probeOnce(deviceId: string): Promise<void> {
+    this.#probe ??= probeRemote(this.#remote, deviceId).then(
+      () => {
+        this.#verdict = 'passed';
+      },
+      (error: unknown) => {
+        // A probe cut short by the network says nothing about the server: try it again next round.
+        if (isSyncError(error) && error.retryable) this.#probe = undefined;
+        else if (isSyncError(error)) this.#verdict = { code: error.code, message: error.message };
+        throw error;
+      },
+    );
+    return this.#probe;
+  }
+
+  #sleep(actorId: string, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.#wake.delete(actorId);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.#wake.set(actorId, wake);
+    });
+  }
+}

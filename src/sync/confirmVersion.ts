@@ -1,0 +1,109 @@
+import { applyMessage, type VersionedState } from '../actor/applyMessage.ts';
+import { canonicalJson } from '../actor/canonicalJson.ts';
+import { stateEtag } from '../actor/stateEtag.ts';
+import type { HostContext } from '../host/hostContext.ts';
+import { withActorLock } from '../mailbox/actorLock.ts';
+import { actorRange } from '../store/actorRange.ts';
+import type { ActorRecord, ReceiptRecord } from '../store/schema.ts';
+import type { VersionFile } from './versionFile.ts';
+
+/** What confirming a version changed here. */
+export interface Confirmation {
+  /** Every message of this device up to this seq has its final answer. */
+  confirmedUpTo: number;
+  /** A version contradicts an answer already final here (DESIGN.md §6.5). */
+  fork: boolean;
+}
+
+/**
+ * Takes a version as the truth (DESIGN.md §6.5), under the actor's lock so
+ * no message is accepted meanwhile: in one transaction, the receipts it
+ * answers become final, their outbox rows and segments go, and the local
+ * state becomes its state with the remaining outbox replayed on top in seq
+ * order. A final receipt is never rewritten.
+ */
+export function confirmVersion(
+  host: HostContext,
+  actorId: string,
+  deviceId: string,
+  version: VersionFile,
+): Promise<Confirmation> {
+  return withActorLock(actorId, async () => {
+    const { config } = host;
+    const db = await host.db();
+    const mine = version.devices[deviceId];
+    const upTo = mine?.seq ?? 0;
+    const read = db.transaction(['actors', 'outbox', 'receipts', 'segments'], 'readonly');
+    const [record, rows, segments] = await Promise.all([
+      read.objectStore('actors').get(actorId),
+      read.objectStore('outbox').getAll(actorRange(actorId)),
+      read.objectStore('segments').getAll(actorRange(actorId)),
+    ]);
+    const receipts = await Promise.all(
+      rows.map((row) => read.objectStore('receipts').get([actorId, row.key])),
+    );
+    const now = Date.now();
+    let fork = false;
+    const finals: ReceiptRecord[] = [];
+    const confirmedSeqs: number[] = [];
+    rows.forEach((row, index) => {
+      if (row.seq > upTo) return;
+      const answer = mine?.results[String(row.seq)];
+      const receipt = receipts[index];
+      if (answer === undefined) {
+        fork = true;
+        return;
+      }
+      confirmedSeqs.push(row.seq);
+      if (receipt === undefined) return;
+      if (receipt.status !== 'pending') {
+        fork ||= receipt.answer.body !== answer.body || receipt.answer.status !== answer.status;
+        return;
+      }
+      const status = answer.status < 400 ? 'done' : 'failed';
+      finals.push({ ...receipt, status, answer, expiresAt: now + config.receiptTtlMs });
+    });
+
+    let current: VersionedState = {
+      state: version.state,
+      etag: await stateEtag(canonicalJson(version.state)),
+      exists: version.version > 0,
+    };
+    for (const row of rows) {
+      if (row.seq <= upTo) continue;
+      const context = { actorId, key: row.key, at: row.at, deviceId, seq: row.seq };
+      const applied = await applyMessage(
+        config.commands,
+        current,
+        row.message,
+        context,
+        config.turnTimeoutMs,
+      );
+      if (applied.ok) current = applied.next;
+    }
+    const actor: ActorRecord = {
+      ...record,
+      id: actorId,
+      state: current.state,
+      etag: current.etag,
+      seq: Math.max(record?.seq ?? 0, upTo),
+      confirmedState: version.state,
+      version: version.version,
+      acked: Math.max(record?.acked ?? 0, upTo),
+      lastSyncedAt: now,
+    };
+    const write = db.transaction(['actors', 'outbox', 'receipts', 'segments'], 'readwrite', {
+      durability: 'strict',
+    });
+    await Promise.all([
+      write.objectStore('actors').put(actor),
+      ...finals.map((receipt) => write.objectStore('receipts').put(receipt)),
+      ...confirmedSeqs.map((seq) => write.objectStore('outbox').delete([actorId, seq])),
+      ...segments
+        .filter((segment) => segment.last <= upTo)
+        .map((segment) => write.objectStore('segments').delete([actorId, segment.first])),
+      write.done,
+    ]);
+    return { confirmedUpTo: upTo, fork };
+  });
+}

@@ -1,0 +1,150 @@
+import { applyMessage, type VersionedState } from '../actor/applyMessage.ts';
+import { canonicalJson } from '../actor/canonicalJson.ts';
+import type { Commands } from '../actor/command.ts';
+import { stateEtag } from '../actor/stateEtag.ts';
+import { ActorError } from '../errors/ActorError.ts';
+import { jsonAnswer, type StoredAnswer } from '../http/answer.ts';
+import { problemAnswer } from '../http/problemAnswer.ts';
+import { receiptLocation } from '../http/receiptLocation.ts';
+import { messageAnswer } from '../host/messageAnswer.ts';
+import type { LoggedMessage, Segment } from './segmentFile.ts';
+import type { DeviceEntry, VersionFile } from './versionFile.ts';
+
+/** Everything a fold depends on; the fold itself is a pure function of it. */
+export interface FoldInput {
+  head: VersionFile;
+  /** The devices' gap-free runs after their watermarks (see `selectRuns`), decoded. */
+  segments: readonly Segment[];
+  actorId: string;
+  commands: Commands;
+  scope: string;
+  turnTimeoutMs: number;
+  remoteKeyTtlMs: number;
+  /** The folding device, and the seq up to which it has read its answers. */
+  self: { deviceId: string; acked: number };
+  nonce: string;
+  now: number;
+}
+
+interface Pending extends LoggedMessage {
+  deviceId: string;
+  t: number;
+}
+
+/**
+ * The next version: the head's state with every new message applied in
+ * (clamped time, device, seq) order after it — a fold only appends. A key
+ * already in the remote registry folds as a replay, never a second effect.
+ * Returns undefined when there is nothing new to fold.
+ */
+export async function fold(input: FoldInput): Promise<VersionFile | undefined> {
+  const { head, actorId } = input;
+  const queue = mergeRuns(head, input.segments);
+  if (queue.length === 0) return undefined;
+  const devices = structuredClone(head.devices);
+  const keys = { ...head.keys };
+  let current: VersionedState = {
+    state: head.state,
+    etag: await stateEtag(canonicalJson(head.state)),
+    exists: head.version > 0,
+  };
+  for (const logged of queue) {
+    const device = (devices[logged.deviceId] ??= { seq: 0, t: 0, results: {}, acked: 0 });
+    const known = keys[logged.key];
+    let answer: StoredAnswer;
+    if (known !== undefined) {
+      answer =
+        known[0] === logged.fingerprint
+          ? replayAnswer(input, logged, devices[known[1]], known[2])
+          : problemAnswer(
+              new ActorError('key-reused'),
+              receiptLocation(input.scope, actorId, logged.key),
+            );
+    } else {
+      const context = {
+        actorId,
+        key: logged.key,
+        at: logged.at,
+        deviceId: logged.deviceId,
+        seq: logged.seq,
+      };
+      const applied = await applyMessage(
+        input.commands,
+        current,
+        logged.message,
+        context,
+        input.turnTimeoutMs,
+      );
+      if (applied.ok) current = applied.next;
+      answer = messageAnswer(input.scope, actorId, logged.key, logged.message, applied, true);
+      keys[logged.key] = [logged.fingerprint, logged.deviceId, logged.seq, logged.at];
+    }
+    device.results[String(logged.seq)] = answer;
+    device.seq = logged.seq;
+    device.t = logged.t;
+  }
+  const self = devices[input.self.deviceId];
+  if (self !== undefined) self.acked = Math.max(self.acked, input.self.acked);
+  return {
+    format: 1,
+    version: head.version + 1,
+    parent: head.version,
+    nonce: input.nonce,
+    state: current.state,
+    devices: dropAcknowledged(devices),
+    keys: Object.fromEntries(
+      Object.entries(keys).filter(([, entry]) => entry[3] > input.now - input.remoteKeyTtlMs),
+    ),
+    updatedAt: new Date(input.now).toISOString(),
+  };
+}
+
+/** All runs' messages, each device's times clamped to never go back, merged by (t, device, seq). */
+function mergeRuns(head: VersionFile, segments: readonly Segment[]): Pending[] {
+  const clock = new Map<string, number>();
+  const merged: Pending[] = [];
+  for (const segment of segments) {
+    for (const logged of segment.messages) {
+      const t = Math.max(
+        logged.at,
+        clock.get(segment.deviceId) ?? head.devices[segment.deviceId]?.t ?? 0,
+      );
+      clock.set(segment.deviceId, t);
+      merged.push({ ...logged, deviceId: segment.deviceId, t });
+    }
+  }
+  return merged.sort((a, b) =>
+    a.t !== b.t
+      ? a.t - b.t
+      : a.deviceId !== b.deviceId
+        ? a.deviceId < b.deviceId
+          ? -1
+          : 1
+        : a.seq - b.seq,
+  );
+}
+
+// The first answer when it is still carried; otherwise the key's effect is long confirmed, and this says so.
+function replayAnswer(
+  input: FoldInput,
+  logged: LoggedMessage,
+  original: DeviceEntry | undefined,
+  originalSeq: number,
+): StoredAnswer {
+  const kept = original?.results[String(originalSeq)];
+  if (kept !== undefined) return kept;
+  const status = logged.message.type === '@task' ? 201 : 200;
+  const body = { key: logged.key, status: 'done', result: null, replayed: true };
+  return jsonAnswer(status, body, [
+    ['location', receiptLocation(input.scope, input.actorId, logged.key)],
+  ]);
+}
+
+function dropAcknowledged(devices: Record<string, DeviceEntry>): Record<string, DeviceEntry> {
+  for (const entry of Object.values(devices)) {
+    entry.results = Object.fromEntries(
+      Object.entries(entry.results).filter(([seq]) => Number(seq) > entry.acked),
+    );
+  }
+  return devices;
+}

@@ -1,0 +1,56 @@
+import type { SyncError } from '../errors/SyncError.ts';
+import { isSyncError } from '../errors/SyncError.ts';
+import type { SegmentRecord } from '../store/schema.ts';
+import { davRequest, unexpected } from '../webdav/davRequest.ts';
+import type { RemoteConfig } from '../webdav/remoteConfig.ts';
+import { listCollection } from './listCollection.ts';
+import { remotePaths } from './remotePaths.ts';
+import { decodeSegment, type Segment } from './segmentFile.ts';
+import { parseSegmentName } from './segmentName.ts';
+import { selectRuns } from './selectRuns.ts';
+import type { VersionFile } from './versionFile.ts';
+
+/** The segments to fold onto `head`, and the first broken one met (its device's run stops there). */
+export interface Runs {
+  segments: Segment[];
+  broken: SyncError | undefined;
+}
+
+/**
+ * Lists `log/` (one PROPFIND) and reads every device's gap-free run after
+ * its watermark. This device's own segments are read from IndexedDB, not
+ * fetched back.
+ */
+export async function readRuns(
+  remote: RemoteConfig,
+  actorId: string,
+  head: VersionFile,
+  own: readonly SegmentRecord[],
+): Promise<Runs> {
+  const listing = (await listCollection(remote, remotePaths.log(actorId)))
+    .map(parseSegmentName)
+    .filter((named) => named !== undefined);
+  const local = new Map(own.map((record) => [record.name, record.body]));
+  const segments: Segment[] = [];
+  const stopped = new Set<string>();
+  let broken: SyncError | undefined;
+  for (const named of selectRuns(head, listing)) {
+    if (stopped.has(named.deviceId)) continue;
+    try {
+      const body = local.get(named.name) ?? (await fetchSegment(remote, actorId, named.name));
+      segments.push(await decodeSegment(actorId, named, body));
+    } catch (error) {
+      if (!isSyncError(error) || error.retryable) throw error;
+      stopped.add(named.deviceId);
+      broken ??= error;
+    }
+  }
+  return { segments, broken };
+}
+
+async function fetchSegment(remote: RemoteConfig, actorId: string, name: string): Promise<string> {
+  const path = remotePaths.segment(actorId, name);
+  const response = await davRequest(remote, 'GET', path);
+  if (!response.ok) throw unexpected('GET', path, response);
+  return response.text();
+}

@@ -1,0 +1,112 @@
+import type { JsonObject } from '../actor/message.ts';
+import { SyncError } from '../errors/SyncError.ts';
+import type { StoredAnswer } from '../http/answer.ts';
+
+/** What a version records of one device (DESIGN.md §5). */
+export interface DeviceEntry {
+  /** Watermark: every message of the device up to this seq is folded. */
+  seq: number;
+  /** The device's last (clamped) acceptance time folded. */
+  t: number;
+  /** Answers to the device's messages past `acked`, by seq. */
+  results: Record<string, StoredAnswer>;
+  /** The device has read its answers up to this seq. */
+  acked: number;
+}
+
+/** The remote key registry's entry: [fingerprint, deviceId, seq, acceptance time]. */
+export type KeyEntry = [fingerprint: string, deviceId: string, seq: number, at: number];
+
+/** `v/{n}/state.json`: immutable once claimed. */
+export interface VersionFile {
+  format: 1;
+  version: number;
+  parent: number;
+  nonce: string;
+  state: JsonObject;
+  devices: Record<string, DeviceEntry>;
+  keys: Record<string, KeyEntry>;
+  updatedAt: string;
+}
+
+/** The version before the first: what an actor with no versions on the remote folds onto. */
+export function genesisVersion(): VersionFile {
+  return {
+    format: 1,
+    version: 0,
+    parent: -1,
+    nonce: '',
+    state: {},
+    devices: {},
+    keys: {},
+    updatedAt: new Date(0).toISOString(),
+  };
+}
+
+/**
+ * Reads `v/{n}/state.json` from the remote and checks its shape. A file from
+ * a newer format, or one that is not what its path says, stops sync rather
+ * than be folded or overwritten.
+ */
+export function decodeVersion(n: number, body: string): VersionFile {
+  const broken = (why: string) =>
+    new SyncError('remote-protocol', `Version ${n} is unusable: ${why}`);
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch (cause) {
+    throw new SyncError('remote-protocol', `Version ${n} is not JSON`, { cause });
+  }
+  const file = value as Partial<VersionFile> | null;
+  if (typeof file?.format === 'number' && file.format > 1) {
+    throw broken(`format ${file.format} is newer than this worker understands; update the app`);
+  }
+  if (file?.format !== 1) throw broken('not a version file');
+  if (file.version !== n) throw broken(`it says it is version ${String(file.version)}`);
+  if (typeof file.nonce !== 'string' || !isObject(file.state)) throw broken('no nonce or state');
+  if (!isObject(file.devices) || !Object.values(file.devices).every(isDeviceEntry)) {
+    throw broken('malformed devices');
+  }
+  if (!isObject(file.keys) || !Object.values(file.keys).every(isKeyEntry))
+    throw broken('malformed keys');
+  return file as VersionFile;
+}
+
+function isDeviceEntry(value: unknown): boolean {
+  const entry = value as Partial<DeviceEntry> | null;
+  return (
+    typeof entry?.seq === 'number' &&
+    typeof entry.t === 'number' &&
+    typeof entry.acked === 'number' &&
+    isObject(entry.results) &&
+    Object.values(entry.results).every(isAnswer)
+  );
+}
+
+function isAnswer(value: unknown): boolean {
+  const answer = value as Partial<StoredAnswer> | null;
+  return (
+    typeof answer?.status === 'number' &&
+    typeof answer.body === 'string' &&
+    Array.isArray(answer.headers) &&
+    answer.headers.every(
+      (pair) =>
+        Array.isArray(pair) && pair.length === 2 && pair.every((part) => typeof part === 'string'),
+    )
+  );
+}
+
+function isKeyEntry(value: unknown): boolean {
+  return (
+    Array.isArray(value) &&
+    value.length === 4 &&
+    typeof value[0] === 'string' &&
+    typeof value[1] === 'string' &&
+    typeof value[2] === 'number' &&
+    typeof value[3] === 'number'
+  );
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -32,13 +32,19 @@ async function showState(): Promise<void> {
 
 form.addEventListener('submit', (event) => {
   event.preventDefault();
-  void sendOrder().then(newKey);
+  void sendOrder();
 });
 byId('resend').addEventListener('click', () => void sendOrder());
 byId('new-key').addEventListener('click', newKey);
 
+async function start(): Promise<{ persisted: boolean | 'unsupported' }> {
+  const config = (await (await fetch('/demo-config.json')).json()) as { remote?: string };
+  const query = config.remote === undefined ? '' : `?remote=${encodeURIComponent(config.remote)}`;
+  return registerActors(`/sw.js${query}`);
+}
+
 newKey();
-registerActors('/sw.js')
+start()
   .then(({ persisted }) => {
     status.textContent = `Service worker in control; persistent storage: ${String(persisted)}.`;
     return showState();

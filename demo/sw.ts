@@ -5,7 +5,13 @@ import { coffeeCommands } from './coffeeCommands.ts';
 
 declare const self: ServiceWorkerGlobalScope;
 
+// The page registers `/sw.js?remote=<WebDAV collection URL>` (from the demo server's config).
+const remote = new URL(self.location.href).searchParams.get('remote');
+
 self.addEventListener('install', (event) => event.waitUntil(self.skipWaiting()));
 clientsClaim();
 
-createActorHost({ commands: coffeeCommands }).listen();
+createActorHost({
+  commands: coffeeCommands,
+  ...(remote === null || remote === '' ? {} : { remote: { url: remote } }),
+}).listen();

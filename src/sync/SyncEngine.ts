@@ -43,6 +43,7 @@ export class SyncEngine {
   readonly #states = new Map<string, SyncState>();
   readonly #cleaned = new Set<string>();
   readonly #waiters = new Map<string, { seq: number; done: (confirmed: boolean) => void }[]>();
+  readonly #confirmedUpTo = new Map<string, number>();
   readonly #onBackoff: () => void;
   #probe: Promise<void> | undefined;
   #verdict: ProbeVerdict = 'unknown';
@@ -75,6 +76,7 @@ export class SyncEngine {
 
   /** Resolves true once the message `seq` of the actor is confirmed, false after `timeoutMs`. */
   waitForConfirmation(actorId: string, seq: number, timeoutMs: number): Promise<boolean> {
+    if (seq <= (this.#confirmedUpTo.get(actorId) ?? 0)) return Promise.resolve(true);
     return new Promise((resolve) => {
       const waiters = this.#waiters.get(actorId) ?? [];
       const timer = setTimeout(() => done(false), timeoutMs);
@@ -180,6 +182,7 @@ export class SyncEngine {
     broken?: SyncError,
   ): Promise<void> {
     const { confirmedUpTo, fork } = await confirmVersion(this.#host, actorId, deviceId, version);
+    this.#confirmedUpTo.set(actorId, confirmedUpTo);
     const waiters = this.#waiters.get(actorId) ?? [];
     for (const waiter of waiters.filter((one) => one.seq <= confirmedUpTo)) waiter.done(true);
     if (fork) {

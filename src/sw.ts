@@ -13,3 +13,12 @@ export type { Command, CommandContext, CommandResult, Commands } from './actor/c
 export type { JsonObject } from './actor/message.ts';
 export { ActorError, isActorError, type ProblemExtensions } from './errors/ActorError.ts';
 export type { ProblemCode } from './errors/problemCodes.ts';
+export { syncTag } from './host/createActorHost.ts';
+export type { RemoteOptions, RemoteHeaders } from './webdav/remoteConfig.ts';
+export { SyncError, isSyncError, type SyncErrorCode } from './errors/SyncError.ts';
+export {
+  eventChannelName,
+  type ActorEvent,
+  type ReceiptEvent,
+  type SyncEvent,
+} from './events/actorEvent.ts';

@@ -6,6 +6,7 @@ import { unexpired } from '../store/receipts.ts';
 import type { ActorRecord, OutboxRecord, ReceiptRecord } from '../store/schema.ts';
 import type { HostContext } from './hostContext.ts';
 import { messageAnswer } from './messageAnswer.ts';
+import { receiptEvent } from './receiptEvent.ts';
 
 /**
  * One turn of an actor's mailbox, run under its lock: re-reads the receipts
@@ -107,6 +108,7 @@ export async function acceptBatch(
   }
   for (const { letter, receipt } of accepted) {
     letter.deliver({ answer: receipt.answer, replayed: false, seq: receipt.seq });
+    host.emit(receiptEvent(receipt));
   }
   for (const [letter, receipt] of replays) {
     letter.deliver({ answer: receipt.answer, replayed: true, seq: receipt.seq });

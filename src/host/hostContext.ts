@@ -1,5 +1,6 @@
 import type { VersionedState } from '../actor/applyMessage.ts';
 import { canonicalJson } from '../actor/canonicalJson.ts';
+import { eventChannelName, type ActorEvent } from '../events/actorEvent.ts';
 import { stateEtag } from '../actor/stateEtag.ts';
 import type { ActorRecord } from '../store/schema.ts';
 import { deviceId } from '../store/deviceId.ts';
@@ -13,11 +14,14 @@ export interface HostContext {
   deviceId(): Promise<string>;
   /** An actor's current local state; an actor never written starts as `{}`. */
   versionedState(record: ActorRecord | undefined): Promise<VersionedState>;
+  /** Tells every tab (BroadcastChannel). */
+  emit(event: ActorEvent): void;
 }
 
 export function createHostContext(config: HostConfig): HostContext {
   let device: Promise<string> | undefined;
   let empty: Promise<VersionedState> | undefined;
+  let channel: BroadcastChannel | undefined;
   const db = () => openDb(config.dbName);
   return {
     config,
@@ -33,6 +37,10 @@ export function createHostContext(config: HostConfig): HostContext {
       }
       empty ??= stateEtag(canonicalJson({})).then((etag) => ({ state: {}, etag, exists: false }));
       return empty;
+    },
+    emit(event) {
+      channel ??= new BroadcastChannel(eventChannelName);
+      channel.postMessage(event);
     },
   };
 }

@@ -1,5 +1,7 @@
 import { isSyncError, SyncError } from '../errors/SyncError.ts';
+import type { SyncEvent } from '../events/actorEvent.ts';
 import type { HostContext } from '../host/hostContext.ts';
+import { countPending } from '../store/outbox.ts';
 import { actorSegments } from '../store/segments.ts';
 import type { RemoteConfig } from '../webdav/remoteConfig.ts';
 import { backoffDelay } from './backoff.ts';
@@ -119,9 +121,11 @@ export class SyncEngine {
 
   async #attempt(actorId: string): Promise<SyncError | undefined> {
     this.#states.set(actorId, { ...this.state(actorId), syncing: true });
+    await this.#announce(actorId, 'started', null);
     try {
       await navigator.locks.request(`actordav:sync:${actorId}`, () => this.#round(actorId));
       this.#states.set(actorId, { syncing: false, lastError: null });
+      await this.#announce(actorId, 'synced', null);
       return undefined;
     } catch (caught) {
       const error = isSyncError(caught)
@@ -131,8 +135,25 @@ export class SyncEngine {
           });
       const lastError = { code: error.code, message: error.message, at: new Date().toISOString() };
       this.#states.set(actorId, { syncing: false, lastError });
+      await this.#announce(actorId, 'failed', { code: error.code, message: error.message });
       return error;
     }
+  }
+
+  async #announce(actorId: string, phase: SyncEvent['phase'], error: SyncEvent['error']) {
+    const db = await this.#host.db();
+    const [record, pending] = await Promise.all([
+      db.get('actors', actorId),
+      countPending(db, actorId),
+    ]);
+    this.#host.emit({
+      type: 'sync',
+      actorId,
+      phase,
+      version: record?.version ?? 0,
+      pending,
+      error,
+    });
   }
 
   // One round: upload, probe, then fold and claim until a version holds everything listed.

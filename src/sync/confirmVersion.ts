@@ -2,6 +2,7 @@ import { applyMessage, type VersionedState } from '../actor/applyMessage.ts';
 import { canonicalJson } from '../actor/canonicalJson.ts';
 import { stateEtag } from '../actor/stateEtag.ts';
 import type { HostContext } from '../host/hostContext.ts';
+import { receiptEvent } from '../host/receiptEvent.ts';
 import { withActorLock } from '../mailbox/actorLock.ts';
 import { actorRange } from '../store/actorRange.ts';
 import type { ActorRecord, ReceiptRecord } from '../store/schema.ts';
@@ -13,6 +14,8 @@ export interface Confirmation {
   confirmedUpTo: number;
   /** A version contradicts an answer already final here (DESIGN.md §6.5). */
   fork: boolean;
+  /** This device's messages of the actor still waiting for the remote. */
+  pending: number;
 }
 
 /**
@@ -104,6 +107,7 @@ export function confirmVersion(
         .map((segment) => write.objectStore('segments').delete([actorId, segment.first])),
       write.done,
     ]);
-    return { confirmedUpTo: upTo, fork };
+    for (const receipt of finals) host.emit(receiptEvent(receipt));
+    return { confirmedUpTo: upTo, fork, pending: rows.length - confirmedSeqs.length };
   });
 }

@@ -3,13 +3,14 @@ import { resolve } from 'node:path';
 import { build, defineConfig, type Plugin, type UserConfig } from 'vite';
 
 /**
- * `vite build` builds the library; `--mode demo` the demo PWA and `--mode e2e`
- * the app the end-to-end tests drive. Each app has a page (`index.html`) and
+ * `vite build` builds the library; `--mode demo` the demo PWA, `--mode e2e`
+ * the app the end-to-end tests drive and `--mode bench` the benchmarks' app. Each app has a page (`index.html`) and
  * a service worker (`sw.ts`) bundled on its own into `/sw.js`.
  */
 export default defineConfig(({ mode }) => {
   if (mode === 'demo') return appConfig('demo', 'dist-demo');
   if (mode === 'e2e') return appConfig('test/e2e/app', 'test/e2e/.app-dist');
+  if (mode === 'bench') return appConfig('bench/app', 'bench/.app-dist');
   return {
     test: { include: ['test/unit/**/*.test.ts'] },
     build: {

@@ -103,10 +103,10 @@ export function call(page: Page, request: Call): Promise<Answer> {
 }
 
 /** Sends many requests at once from the page. */
-export async function callAll(page: Page, requests: Call[]): Promise<Answer[]> {
+export function callAll(page: Page, requests: Call[]): Promise<Answer[]> {
   // `page.evaluate` ships one function's source, not what it calls: ship `sendFromPage` inside the expression.
   const sent = `Promise.all(${JSON.stringify(requests)}.map((one) => (${sendFromPage.toString()})(one)))`;
-  return (await page.evaluate(sent)) as Answer[];
+  return page.evaluate<Answer[]>(sent);
 }
 
 async function sendFromPage({
@@ -126,7 +126,7 @@ async function sendFromPage({
   }
   const response = await fetch(path, init);
   const text = await response.text();
-  let json: unknown = null;
+  let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {

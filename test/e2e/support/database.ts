@@ -40,7 +40,7 @@ export function dumpDatabase(page: Page): Promise<DatabaseDump> {
           rows.push({ key: current.key, value: current.value });
           current.continue();
         };
-        cursor.onerror = () => reject(cursor.error);
+        cursor.onerror = () => reject(cursor.error ?? new Error('cursor failed'));
       });
     }
     db.close();
@@ -68,7 +68,7 @@ export function putReceipt(page: Page, receipt: Record<string, unknown>): Promis
       const tx = db.transaction('receipts', 'readwrite');
       tx.objectStore('receipts').put(value);
       tx.oncomplete = () => resolve();
-      tx.onerror = () => reject(tx.error);
+      tx.onerror = () => reject(tx.error ?? new Error('transaction failed'));
     });
     db.close();
   }, receipt);

@@ -6,11 +6,10 @@ import { stateType, taskType, type JsonObject, type Message } from './message.ts
 import { runWithTimeout } from './runWithTimeout.ts';
 import { stateEtag } from './stateEtag.ts';
 
-/** A state together with its ETag; `exists` is false for an actor never written. */
+/** A state together with its ETag. */
 export interface VersionedState {
   state: JsonObject;
   etag: string;
-  exists: boolean;
 }
 
 /** What applying one message produced: a new state and result, or the error that is its answer. */
@@ -28,10 +27,7 @@ export async function applyMessage(
   context: CommandContext,
   turnTimeoutMs: number,
 ): Promise<Applied> {
-  if (
-    message.ifMatch !== undefined &&
-    !matchesIfMatch(message.ifMatch, current.etag, current.exists)
-  ) {
+  if (message.ifMatch !== undefined && !matchesIfMatch(message.ifMatch, current.etag)) {
     return { ok: false, error: preconditionFailed(current.etag) };
   }
   const command = commandFor(commands, message.type);
@@ -52,7 +48,6 @@ export async function applyMessage(
     const next = {
       state: JSON.parse(canonical) as JsonObject,
       etag: await stateEtag(canonical),
-      exists: true,
     };
     return {
       ok: true,

@@ -13,10 +13,14 @@ export const appendTask: Command = (state, task, { key, at }) => {
 /** `PUT state`: replaces the state; the If-Match check happens before (see `matchesIfMatch`). */
 export const replaceState: Command = (_state, next: JsonObject) => ({ state: next });
 
-/** RFC 9110 §13.1.1 strong comparison of an If-Match list against the current ETag. */
-export function matchesIfMatch(ifMatch: string, etag: string, exists: boolean): boolean {
+/**
+ * RFC 9110 §13.1.1 strong comparison of an If-Match list against the current
+ * ETag. Every actor has a state (`{}` before its first write, served by GET),
+ * so `*` always matches.
+ */
+export function matchesIfMatch(ifMatch: string, etag: string): boolean {
   const wanted = ifMatch.split(',').map((tag) => tag.trim());
-  if (wanted.includes('*')) return exists;
+  if (wanted.includes('*')) return true;
   return wanted.includes(etag);
 }
 

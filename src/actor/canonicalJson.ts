@@ -4,11 +4,23 @@
  * values JSON cannot carry faithfully (cycles, BigInt, functions at the top).
  */
 export function canonicalJson(value: unknown): string {
-  const text = JSON.stringify(value, (_key, item: unknown) =>
+  let text: string | undefined;
+  try {
+    text = sortedJson(value);
+  } catch (cause) {
+    // The sorting replacer hands back fresh objects, which hides a cycle from JSON.stringify until the stack runs out.
+    if (cause instanceof RangeError)
+      throw new TypeError('The value is cyclic or nested too deeply', { cause });
+    throw cause;
+  }
+  if (text === undefined) throw new TypeError('The value has no JSON form');
+  return text;
+}
+
+function sortedJson(value: unknown): string | undefined {
+  return JSON.stringify(value, (_key, item: unknown) =>
     typeof item === 'object' && item !== null && !Array.isArray(item)
       ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
       : item,
-  ) as string | undefined;
-  if (text === undefined) throw new TypeError('The value has no JSON form');
-  return text;
+  );
 }

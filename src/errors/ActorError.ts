@@ -32,12 +32,16 @@ export class ActorError extends Error {
   }
 }
 
-/** True for an ActorError, also one that crossed `postMessage` (checks `name`, not the prototype). */
+/**
+ * True for an ActorError with a code this version knows, also one that
+ * crossed `postMessage` (checks `name`, not the prototype).
+ */
 export function isActorError(value: unknown): value is ActorError {
   return (
     typeof value === 'object' &&
     value !== null &&
     (value as { name?: unknown }).name === 'ActorError' &&
-    typeof (value as { code?: unknown }).code === 'string'
+    typeof (value as { code?: unknown }).code === 'string' &&
+    Object.hasOwn(problemCodes, (value as { code: string }).code)
   );
 }

@@ -2,6 +2,7 @@ import { applyMessage } from '../actor/applyMessage.ts';
 import { ActorError } from '../errors/ActorError.ts';
 import { tooManyPending, type Queued } from '../mailbox/Mailbox.ts';
 import { actorRange } from '../store/actorRange.ts';
+import { commit } from '../store/commit.ts';
 import { unexpired } from '../store/receipts.ts';
 import type { ActorRecord, OutboxRecord, ReceiptRecord } from '../store/schema.ts';
 import type { HostContext } from './hostContext.ts';
@@ -94,11 +95,10 @@ export async function acceptBatch(
       const write = db.transaction(['actors', 'receipts', 'outbox'], 'readwrite', {
         durability: 'strict',
       });
-      await Promise.all([
-        write.objectStore('actors').put(actor),
-        ...accepted.map(({ receipt }) => write.objectStore('receipts').put(receipt)),
-        ...(final ? [] : accepted.map(({ outbox }) => write.objectStore('outbox').put(outbox))),
-        write.done,
+      await commit(write, (tx) => [
+        tx.objectStore('actors').put(actor),
+        ...accepted.map(({ receipt }) => tx.objectStore('receipts').put(receipt)),
+        ...(final ? [] : accepted.map(({ outbox }) => tx.objectStore('outbox').put(outbox))),
       ]);
     } catch (error) {
       const refusal = storageError(error);

@@ -33,9 +33,9 @@ export function createHostContext(config: HostConfig): HostContext {
     },
     versionedState(record) {
       if (record !== undefined) {
-        return Promise.resolve({ state: record.state, etag: record.etag, exists: true });
+        return Promise.resolve({ state: record.state, etag: record.etag });
       }
-      empty ??= stateEtag(canonicalJson({})).then((etag) => ({ state: {}, etag, exists: false }));
+      empty ??= stateEtag(canonicalJson({})).then((etag) => ({ state: {}, etag }));
       return empty;
     },
     emit(event) {

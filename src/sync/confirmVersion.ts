@@ -5,6 +5,7 @@ import type { HostContext } from '../host/hostContext.ts';
 import { receiptEvent } from '../host/receiptEvent.ts';
 import { withActorLock } from '../mailbox/actorLock.ts';
 import { actorRange } from '../store/actorRange.ts';
+import { commit } from '../store/commit.ts';
 import type { ActorRecord, ReceiptRecord } from '../store/schema.ts';
 import type { VersionFile } from './versionFile.ts';
 
@@ -70,7 +71,6 @@ export function confirmVersion(
     let current: VersionedState = {
       state: version.state,
       etag: await stateEtag(canonicalJson(version.state)),
-      exists: version.version > 0,
     };
     for (const row of rows) {
       if (row.seq <= upTo) continue;
@@ -98,14 +98,13 @@ export function confirmVersion(
     const write = db.transaction(['actors', 'outbox', 'receipts', 'segments'], 'readwrite', {
       durability: 'strict',
     });
-    await Promise.all([
-      write.objectStore('actors').put(actor),
-      ...finals.map((receipt) => write.objectStore('receipts').put(receipt)),
-      ...confirmedSeqs.map((seq) => write.objectStore('outbox').delete([actorId, seq])),
+    await commit(write, (tx) => [
+      tx.objectStore('actors').put(actor),
+      ...finals.map((receipt) => tx.objectStore('receipts').put(receipt)),
+      ...confirmedSeqs.map((seq) => tx.objectStore('outbox').delete([actorId, seq])),
       ...segments
         .filter((segment) => segment.last <= upTo)
-        .map((segment) => write.objectStore('segments').delete([actorId, segment.first])),
-      write.done,
+        .map((segment) => tx.objectStore('segments').delete([actorId, segment.first])),
     ]);
     for (const receipt of finals) host.emit(receiptEvent(receipt));
     return { confirmedUpTo: upTo, fork, pending: rows.length - confirmedSeqs.length };

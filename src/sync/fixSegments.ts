@@ -1,4 +1,5 @@
 import { actorRange } from '../store/actorRange.ts';
+import { commit } from '../store/commit.ts';
 import type { ActorDb } from '../store/openDb.ts';
 import type { SegmentRecord } from '../store/schema.ts';
 import { encodeSegment } from './segmentFile.ts';
@@ -44,5 +45,5 @@ export async function fixSegments(db: ActorDb, actorId: string, deviceId: string
     records.push({ actorId, first, last, name, body, uploaded: false });
   }
   const write = db.transaction('segments', 'readwrite', { durability: 'strict' });
-  await Promise.all([...records.map((record) => write.store.put(record)), write.done]);
+  await commit(write, (tx) => records.map((record) => tx.store.put(record)));
 }

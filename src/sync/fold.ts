@@ -46,7 +46,6 @@ export async function fold(input: FoldInput): Promise<VersionFile | undefined> {
   let current: VersionedState = {
     state: head.state,
     etag: await stateEtag(canonicalJson(head.state)),
-    exists: head.version > 0,
   };
   for (const logged of queue) {
     const device = (devices[logged.deviceId] ??= { seq: 0, t: 0, results: {}, acked: 0 });

@@ -1,10 +1,14 @@
 /**
- * actordav for pages.
+ * actordav for pages: register the worker, talk to actors with
+ * Idempotency-Keys and retries, hear receipts and sync progress live.
  *
  * @example
  * ```ts
- * import { registerActors } from 'actordav/client';
+ * import { createActorClient, registerActors } from 'actordav/client';
+ *
  * await registerActors('/sw.js');
+ * const client = createActorClient();
+ * const { status, receiptUrl } = await client.actor('alice').execute('deposit', { amount: 5 });
  * ```
  */
 export {
@@ -12,3 +16,36 @@ export {
   type ActorsRegistration,
   type RegisterActorsOptions,
 } from './client/registerActors.ts';
+export {
+  createActorClient,
+  type ActorClient,
+  type ResumedOperation,
+} from './client/createActorClient.ts';
+export type {
+  ActorHandle,
+  JsonObject,
+  SendOptions,
+  SetStateOptions,
+} from './client/createActorHandle.ts';
+export type { ActorClientOptions, RetryOptions } from './client/clientOptions.ts';
+export type { ActorAnswer, ActorResult, MessageBody, Problem } from './client/ActorResult.ts';
+export type { ActorReceipt, ActorStatus, StateSnapshot } from './client/ActorViews.ts';
+export type { PendingActor, PendingOperation } from './client/PendingOperation.ts';
+export type { ActorEventListener } from './client/EventHub.ts';
+export {
+  ActorClientError,
+  isActorClientError,
+  type ActorClientErrorName,
+} from './client/errors/ActorClientError.ts';
+export { ActorHttpError, isActorHttpError } from './client/errors/ActorHttpError.ts';
+export {
+  RetriesExhaustedError,
+  isRetriesExhaustedError,
+} from './client/errors/RetriesExhaustedError.ts';
+export { NoWorkerError, isNoWorkerError } from './client/errors/NoWorkerError.ts';
+export {
+  eventChannelName,
+  type ActorEvent,
+  type ReceiptEvent,
+  type SyncEvent,
+} from './events/actorEvent.ts';

@@ -170,7 +170,13 @@ export class SyncEngine {
     }
     for (let attempt = 0; attempt < maxClaimAttempts; attempt++) {
       const head = await readHead(remote, actorId, this.#versions);
-      const runs = await readRuns(remote, actorId, head, await actorSegments(db, actorId));
+      const runs = await readRuns(
+        remote,
+        actorId,
+        head,
+        deviceId,
+        await actorSegments(db, actorId),
+      );
       const acked = (await db.get('actors', actorId))?.acked ?? 0;
       const next = await fold({
         head,

@@ -50,12 +50,16 @@ export function confirmVersion(
     let fork = false;
     const finals: ReceiptRecord[] = [];
     const confirmedSeqs: number[] = [];
+    const stuck = new Set<number>();
     rows.forEach((row, index) => {
       if (row.seq > upTo) return;
       const answer = mine?.results[String(row.seq)];
       const receipt = receipts[index];
-      if (answer === undefined) {
+      // An answer is ours only if the registry, where it still has the key, agrees on the request.
+      const registered = version.keys[row.key];
+      if (answer === undefined || (registered !== undefined && registered[0] !== row.fingerprint)) {
         fork = true;
+        stuck.add(row.seq);
         return;
       }
       confirmedSeqs.push(row.seq);
@@ -102,8 +106,13 @@ export function confirmVersion(
       tx.objectStore('actors').put(actor),
       ...finals.map((receipt) => tx.objectStore('receipts').put(receipt)),
       ...confirmedSeqs.map((seq) => tx.objectStore('outbox').delete([actorId, seq])),
+      // A segment goes with its rows: one still holding a stuck row stays, or it would be fixed again.
       ...segments
-        .filter((segment) => segment.last <= upTo)
+        .filter(
+          (segment) =>
+            segment.last <= upTo &&
+            ![...stuck].some((seq) => seq >= segment.first && seq <= segment.last),
+        )
         .map((segment) => tx.objectStore('segments').delete([actorId, segment.first])),
     ]);
     for (const receipt of finals) host.emit(receiptEvent(receipt));

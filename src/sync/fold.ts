@@ -8,7 +8,7 @@ import { problemAnswer } from '../http/problemAnswer.ts';
 import { receiptLocation } from '../http/receiptLocation.ts';
 import { messageAnswer } from '../host/messageAnswer.ts';
 import type { LoggedMessage, Segment } from './segmentFile.ts';
-import type { DeviceEntry, VersionFile } from './versionFile.ts';
+import type { DeviceEntry, KeyEntry, VersionFile } from './versionFile.ts';
 
 /** Everything a fold depends on; the fold itself is a pure function of it. */
 export interface FoldInput {
@@ -54,7 +54,7 @@ export async function fold(input: FoldInput): Promise<VersionFile | undefined> {
     if (known !== undefined) {
       answer =
         known[0] === logged.fingerprint
-          ? replayAnswer(input, logged, devices[known[1]], known[2])
+          ? replayAnswer(input, logged, devices[known[1]], known)
           : problemAnswer(
               new ActorError('key-reused'),
               receiptLocation(input.scope, actorId, logged.key),
@@ -76,7 +76,13 @@ export async function fold(input: FoldInput): Promise<VersionFile | undefined> {
       );
       if (applied.ok) current = applied.next;
       answer = messageAnswer(input.scope, actorId, logged.key, logged.message, applied, true);
-      keys[logged.key] = [logged.fingerprint, logged.deviceId, logged.seq, logged.at];
+      keys[logged.key] = [
+        logged.fingerprint,
+        logged.deviceId,
+        logged.seq,
+        input.now,
+        answer.status,
+      ];
     }
     device.results[String(logged.seq)] = answer;
     device.seq = logged.seq;
@@ -123,17 +129,21 @@ function mergeRuns(head: VersionFile, segments: readonly Segment[]): Pending[] {
   );
 }
 
-// The first answer when it is still carried; otherwise the key's effect is long confirmed, and this says so.
+// The first answer while it is still carried; after that, its status and the fact that it is a replay.
 function replayAnswer(
   input: FoldInput,
   logged: LoggedMessage,
   original: DeviceEntry | undefined,
-  originalSeq: number,
+  [, , originalSeq, , status]: KeyEntry,
 ): StoredAnswer {
   const kept = original?.results[String(originalSeq)];
   if (kept !== undefined) return kept;
-  const status = logged.message.type === '@task' ? 201 : 200;
-  const body = { key: logged.key, status: 'done', result: null, replayed: true };
+  const body = {
+    key: logged.key,
+    status: status < 400 ? 'done' : 'failed',
+    result: null,
+    replayed: true,
+  };
   return jsonAnswer(status, body, [
     ['location', receiptLocation(input.scope, input.actorId, logged.key)],
   ]);

@@ -1,5 +1,4 @@
-import type { SyncError } from '../errors/SyncError.ts';
-import { isSyncError } from '../errors/SyncError.ts';
+import { isSyncError, SyncError } from '../errors/SyncError.ts';
 import type { SegmentRecord } from '../store/schema.ts';
 import { davRequest, unexpected } from '../webdav/davRequest.ts';
 import type { RemoteConfig } from '../webdav/remoteConfig.ts';
@@ -25,6 +24,7 @@ export async function readRuns(
   remote: RemoteConfig,
   actorId: string,
   head: VersionFile,
+  deviceId: string,
   own: readonly SegmentRecord[],
 ): Promise<Runs> {
   const listing = (await listCollection(remote, remotePaths.log(actorId)))
@@ -33,8 +33,21 @@ export async function readRuns(
   const local = new Map(own.map((record) => [record.name, record.body]));
   const segments: Segment[] = [];
   const stopped = new Set<string>();
-  let broken: SyncError | undefined;
-  for (const named of selectRuns(head, listing)) {
+  const { runs, conflicted } = selectRuns(head, listing);
+  if (conflicted.includes(deviceId)) {
+    throw new SyncError(
+      'device-id-conflict',
+      'Another install writes log segments under this device id; nothing of ours is confirmed',
+    );
+  }
+  let broken: SyncError | undefined =
+    conflicted.length === 0
+      ? undefined
+      : new SyncError(
+          'device-id-conflict',
+          `Devices share an id and are not folded: ${conflicted.join(', ')}`,
+        );
+  for (const named of runs) {
     if (stopped.has(named.deviceId)) continue;
     try {
       const body = local.get(named.name) ?? (await fetchSegment(remote, actorId, named.name));

@@ -1,26 +1,42 @@
 import type { SegmentName } from './segmentName.ts';
 import type { VersionFile } from './versionFile.ts';
 
+/** What to fold, and the devices whose listed segments overlap. */
+export interface SelectedRuns {
+  /** Each device's gap-free run after its watermark, devices in id order. */
+  runs: SegmentName[];
+  /**
+   * Devices with two different segments over one seq: two installs share an
+   * id (DESIGN.md §6.1). Nothing more of theirs is folded; their answers
+   * could be mistaken for each other's.
+   */
+  conflicted: string[];
+}
+
 /**
  * For each device, the gap-free run of listed segments right after its
  * watermark in the head version. A missing range stops that device's run:
  * its later messages wait until the gap is filled, never jump it.
  */
-export function selectRuns(head: VersionFile, listing: readonly SegmentName[]): SegmentName[] {
-  const byDevice = new Map<string, Map<number, SegmentName>>();
+export function selectRuns(head: VersionFile, listing: readonly SegmentName[]): SelectedRuns {
+  const byDevice = new Map<string, SegmentName[]>();
   for (const segment of listing) {
-    const starts = byDevice.get(segment.deviceId) ?? new Map<number, SegmentName>();
-    // Two segments for one start can only come from a device-id collision; fold neither's range twice.
-    if (!starts.has(segment.first)) starts.set(segment.first, segment);
-    byDevice.set(segment.deviceId, starts);
+    byDevice.set(segment.deviceId, [...(byDevice.get(segment.deviceId) ?? []), segment]);
   }
   const runs: SegmentName[] = [];
-  for (const [deviceId, starts] of [...byDevice].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  const conflicted: string[] = [];
+  for (const [deviceId, segments] of [...byDevice].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    segments.sort((a, b) => a.first - b.first);
+    if (segments.some((segment, i) => i > 0 && segment.first <= (segments[i - 1]?.last ?? 0))) {
+      conflicted.push(deviceId);
+      continue;
+    }
+    const starts = new Map(segments.map((segment) => [segment.first, segment]));
     let next = (head.devices[deviceId]?.seq ?? 0) + 1;
     for (let segment = starts.get(next); segment !== undefined; segment = starts.get(next)) {
       runs.push(segment);
       next = segment.last + 1;
     }
   }
-  return runs;
+  return { runs, conflicted };
 }

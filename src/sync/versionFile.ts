@@ -14,8 +14,19 @@ export interface DeviceEntry {
   acked: number;
 }
 
-/** The remote key registry's entry: [fingerprint, deviceId, seq, acceptance time]. */
-export type KeyEntry = [fingerprint: string, deviceId: string, seq: number, at: number];
+/**
+ * The remote key registry's entry: [fingerprint, deviceId, seq, when it was
+ * folded (ms), the HTTP status of its answer]. The fold time starts
+ * `remoteKeyTtlMs`, so a key that arrives late is still kept its full term;
+ * the status lets a replay after the answer itself was dropped say how it went.
+ */
+export type KeyEntry = [
+  fingerprint: string,
+  deviceId: string,
+  seq: number,
+  foldedAt: number,
+  status: number,
+];
 
 /** `v/{n}/state.json`: immutable once claimed. */
 export interface VersionFile {
@@ -99,11 +110,12 @@ function isAnswer(value: unknown): boolean {
 function isKeyEntry(value: unknown): boolean {
   return (
     Array.isArray(value) &&
-    value.length === 4 &&
+    value.length === 5 &&
     typeof value[0] === 'string' &&
     typeof value[1] === 'string' &&
     typeof value[2] === 'number' &&
-    typeof value[3] === 'number'
+    typeof value[3] === 'number' &&
+    typeof value[4] === 'number'
   );
 }
 

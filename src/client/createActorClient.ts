@@ -1,0 +1,193 @@
+import type { ActorEvent } from '../events/actorEvent.ts';
+import type { ActorResult } from './ActorResult.ts';
+import type { ActorReceipt } from './ActorViews.ts';
+import { checkActorId } from './actorId.ts';
+import { ClientCore } from './ClientCore.ts';
+import { normalizeClientOptions, type ActorClientOptions } from './clientOptions.ts';
+import { createActorHandle, type ActorHandle } from './createActorHandle.ts';
+import { isActorHttpError } from './errors/ActorHttpError.ts';
+import { EventHub, type ActorEventListener } from './EventHub.ts';
+import { OperationStore, type StoredOperation } from './OperationStore.ts';
+import type { PendingActor, PendingOperation } from './PendingOperation.ts';
+
+/** What `resume()` did with one stored operation. */
+export interface ResumedOperation {
+  operation: PendingOperation;
+  outcome: PromiseSettledResult<ActorResult>;
+}
+
+/** The page's side of actordav. */
+export interface ActorClient {
+  /** A handle on one actor (the id is checked as the worker checks it: TypeError if invalid). */
+  actor(id: string): ActorHandle;
+  /**
+   * Hears every receipt (`pending` on acceptance, `done`/`failed` on
+   * confirmation) and sync round the worker broadcasts, from every tab's
+   * requests. Returns the unsubscribe function.
+   */
+  subscribe(listener: ActorEventListener): () => void;
+  /**
+   * What is not confirmed yet, per actor: the worker's own count (`GET
+   * status`) and, by key, the operations this origin's clients stored or
+   * heard of as pending — each checked against its receipt now.
+   * Without `actorId`: every actor with a stored operation or a pending event.
+   */
+  pending(actorId?: string): Promise<PendingActor[]>;
+  /**
+   * Sends every stored operation again under its own key — the way to
+   * finish calls a reload interrupted. The worker answers from its receipt
+   * where it has one, so nothing takes effect twice.
+   */
+  resume(): Promise<ResumedOperation[]>;
+  /** Asks the controlling worker to sync now (`{type: 'actordav:sync'}`); false if none controls the page. */
+  syncNow(): boolean;
+  /** Stops listening (BroadcastChannel, `online`). Calls in flight go on. */
+  close(): void;
+}
+
+/**
+ * Creates the page's client of an actordav worker: actor handles that send
+ * with an Idempotency-Key and retry under it, live events, and the work
+ * that is not confirmed yet. It listens (BroadcastChannel, and `online` to
+ * ask the worker for a sync) until `close()`.
+ *
+ * @example
+ * ```ts
+ * import { createActorClient, registerActors } from 'actordav/client';
+ *
+ * await registerActors('/sw.js');
+ * const client = createActorClient();
+ * await client.resume(); // finish what a reload interrupted
+ * const order = await client.actor('ada').send({ drink: 'flat white' });
+ * console.log(order.status); // 'done', or 'pending' until the remote confirms
+ * const stop = client.subscribe((event) => console.log(event));
+ * ```
+ */
+export function createActorClient(options: ActorClientOptions = {}): ActorClient {
+  const config = normalizeClientOptions(options);
+  const store = new OperationStore(config.storage, config.scope);
+  const core = new ClientCore(config, store);
+  // Keys heard of as pending, per actor: the worker lists counts, not keys.
+  const heard = new Map<string, Set<string>>();
+  const hub = new EventHub((event: ActorEvent) => {
+    if (event.type !== 'receipt') return;
+    const keys = heard.get(event.actorId) ?? new Set<string>();
+    if (event.status === 'pending') {
+      heard.set(event.actorId, keys.add(event.key));
+    } else {
+      keys.delete(event.key);
+      store.remove(event.actorId, event.key);
+    }
+  });
+
+  const syncNow = () => {
+    const controller = (globalThis.navigator as Navigator | undefined)?.serviceWorker?.controller;
+    if (controller == null) return false;
+    controller.postMessage({ type: 'actordav:sync' });
+    return true;
+  };
+  const onOnline = () => void syncNow();
+  const listens = config.syncOnOnline && typeof globalThis.addEventListener === 'function';
+  if (listens) globalThis.addEventListener('online', onOnline);
+
+  const receiptOf = async (actorId: string, key: string) => {
+    try {
+      return await createActorHandle(core, actorId).receipt(key);
+    } catch (error) {
+      if (isActorHttpError(error) && error.status === 404) return undefined;
+      throw error;
+    }
+  };
+
+  const pendingOf = async (actorId: string): Promise<PendingActor> => {
+    const handle = createActorHandle(core, actorId);
+    const stored = store.list(actorId);
+    const storedKeys = new Set(stored.map((operation) => operation.key));
+    const heardKeys = [...(heard.get(actorId) ?? [])].filter((key) => !storedKeys.has(key));
+    const [status, storedViews, heardViews] = await Promise.all([
+      handle.status(),
+      Promise.all(stored.map((operation) => check(operation, actorId, operation.key))),
+      Promise.all(heardKeys.map((key) => check(undefined, actorId, key))),
+    ]);
+    return {
+      actorId,
+      unconfirmed: status.pending,
+      operations: [...storedViews, ...heardViews].filter((view) => view !== undefined),
+      syncing: status.syncing,
+      lastError: status.lastError,
+    };
+  };
+
+  // Classifies one key by its receipt, and forgets it once final.
+  const check = async (
+    operation: StoredOperation | undefined,
+    actorId: string,
+    key: string,
+  ): Promise<PendingOperation | undefined> => {
+    const receipt: ActorReceipt | undefined = await receiptOf(actorId, key);
+    if (receipt === undefined) {
+      // Stored but unknown to the worker: not accepted yet (or its storage was wiped).
+      return operation === undefined ? undefined : view(operation, 'unsent');
+    }
+    if (receipt.status === 'pending') {
+      return operation === undefined
+        ? { actorId, key, stage: 'unconfirmed', since: receipt.createdAt }
+        : view(operation, 'unconfirmed', receipt.createdAt);
+    }
+    heard.get(actorId)?.delete(key);
+    // A call of this instance still running will read the final answer itself.
+    if (!core.inFlight.has(`${actorId}\n${key}`)) store.remove(actorId, key);
+    return undefined;
+  };
+
+  return {
+    actor: (id) => createActorHandle(core, id),
+    subscribe: (listener) => hub.subscribe(listener),
+    async pending(actorId) {
+      if (actorId !== undefined) checkActorId(actorId);
+      const ids =
+        actorId !== undefined
+          ? [actorId]
+          : [...new Set([...store.list().map((operation) => operation.actorId), ...heard.keys()])];
+      return Promise.all(ids.map(pendingOf));
+    },
+    async resume() {
+      const waiting = store
+        .list()
+        .filter((operation) => !core.inFlight.has(`${operation.actorId}\n${operation.key}`));
+      return Promise.all(
+        waiting.map(async (operation) => ({
+          operation: view(operation, operation.stage === 'accepted' ? 'unconfirmed' : 'unsent'),
+          outcome: await core.deliver(operation).then(
+            (value): PromiseSettledResult<ActorResult> => ({ status: 'fulfilled', value }),
+            (reason: unknown): PromiseSettledResult<ActorResult> => ({
+              status: 'rejected',
+              reason,
+            }),
+          ),
+        })),
+      );
+    },
+    syncNow,
+    close() {
+      hub.close();
+      if (listens) globalThis.removeEventListener('online', onOnline);
+    },
+  };
+}
+
+function view(
+  operation: StoredOperation,
+  stage: PendingOperation['stage'],
+  since = new Date(operation.createdAt).toISOString(),
+): PendingOperation {
+  return {
+    actorId: operation.actorId,
+    key: operation.key,
+    stage,
+    ...(operation.intent === undefined ? {} : { intent: operation.intent }),
+    method: operation.method,
+    path: operation.path,
+    since,
+  };
+}

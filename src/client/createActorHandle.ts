@@ -1,0 +1,156 @@
+import type { ActorResult } from './ActorResult.ts';
+import type { ActorReceipt, ActorStatus, StateSnapshot } from './ActorViews.ts';
+import { checkActorId } from './actorId.ts';
+import type { ClientCore } from './ClientCore.ts';
+import { keyHeader } from './keyHeader.ts';
+import type { StoredOperation } from './OperationStore.ts';
+
+/** A JSON object: what tasks, command payloads and states are. */
+export type JsonObject = Record<string, unknown>;
+
+/** Options of every unsafe call. */
+export interface SendOptions {
+  /**
+   * The Idempotency-Key to use. Default: the key of the same stored,
+   * unfinished operation (see `intent`), else `crypto.randomUUID()`.
+   */
+  key?: string;
+  /**
+   * Your id for this operation ("checkout-cart-42"): a call with an intent
+   * already stored for this actor — unfinished or still unconfirmed, also
+   * from before a reload — reuses its key, so it takes effect once. Without
+   * one, an identical request (method, path, body, If-Match) that got no
+   * answer yet reuses its key.
+   */
+  intent?: string;
+  /** Stops waiting and retrying (the call may still have reached the worker; its key stays stored). */
+  signal?: AbortSignal;
+}
+
+/** Options of `setState`. */
+export interface SetStateOptions extends SendOptions {
+  /** Replace the state only if its ETag is this one (from `state()`), else `412`. */
+  ifMatch?: string;
+}
+
+/** One actor, seen from the page. Every unsafe call retries under one Idempotency-Key. */
+export interface ActorHandle {
+  readonly id: string;
+  /** `PUT {scope}{id}/tasks`: appends `task` to the actor's task log (201 → `done`, 202 → `pending`). */
+  send<R = unknown>(task: JsonObject, options?: SendOptions): Promise<ActorResult<R>>;
+  /** `POST {scope}{id}/execute`: runs the registered command `type` with `payload` (its `type` is set to `type`). */
+  execute<R = unknown>(
+    type: string,
+    payload?: JsonObject,
+    options?: SendOptions,
+  ): Promise<ActorResult<R>>;
+  /** `PUT {scope}{id}/state`: replaces the state, if `ifMatch` matches when given. */
+  setState(state: JsonObject, options?: SetStateOptions): Promise<ActorResult<{ etag: string }>>;
+  /** `GET {scope}{id}/state`: this device's state (confirmed plus pending) and its ETag. */
+  state<S extends JsonObject = JsonObject>(): Promise<StateSnapshot<S>>;
+  /** `GET {scope}{id}/status`: version, pending count, last sync and error. */
+  status(): Promise<ActorStatus>;
+  /** `GET {scope}{id}/tasks/{key}`: the receipt kept under a key (404 → ActorHttpError `receipt-not-found`). */
+  receipt(key: string): Promise<ActorReceipt>;
+}
+
+/** Builds the handle of one actor; the id is checked as the worker checks it. Internal. */
+export function createActorHandle(core: ClientCore, id: string): ActorHandle {
+  const actorId = checkActorId(id);
+  const base = `${core.config.scope}${actorId}/`;
+
+  const deliver = <R>(
+    resource: 'tasks' | 'execute' | 'state',
+    method: 'PUT' | 'POST',
+    body: JsonObject,
+    options: SetStateOptions,
+  ) =>
+    core.deliver<R>(prepare(core, actorId, base + resource, method, body, options), options.signal);
+
+  return {
+    id: actorId,
+    // async, so that a bad argument rejects like every other failure instead of throwing.
+    send: async (task, options = {}) => deliver('tasks', 'PUT', object(task, 'task'), options),
+    async execute(type, payload = {}, options = {}) {
+      if (typeof type !== 'string' || type === '') {
+        throw new TypeError('execute(type): type must be a non-empty string');
+      }
+      return deliver('execute', 'POST', { ...object(payload, 'payload'), type }, options);
+    },
+    setState: async (state, options = {}) =>
+      deliver('state', 'PUT', object(state, 'state'), options),
+    async state<S extends JsonObject>() {
+      const answer = await core.read(actorId, `${base}state`);
+      return { state: answer.body as S, etag: answer.headers['etag'] ?? '' };
+    },
+    async status() {
+      return (await core.read(actorId, `${base}status`)).body as ActorStatus;
+    },
+    async receipt(key) {
+      keyHeader(key, 'key');
+      return (await core.read(actorId, core.receiptPath(actorId, key))).body as ActorReceipt;
+    },
+  };
+}
+
+// Picks the key: the one given, else that of the same stored operation, else a fresh one.
+function prepare(
+  core: ClientCore,
+  actorId: string,
+  path: string,
+  method: string,
+  value: JsonObject,
+  options: SetStateOptions,
+): StoredOperation {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('options must be an object');
+  }
+  if (options.key !== undefined) keyHeader(options.key);
+  const { intent, ifMatch, signal } = options;
+  if (
+    intent !== undefined &&
+    (typeof intent !== 'string' || intent === '' || intent.length > 200)
+  ) {
+    throw new TypeError('options.intent must be a string of 1-200 characters');
+  }
+  if (ifMatch !== undefined && (typeof ifMatch !== 'string' || ifMatch === '')) {
+    throw new TypeError('options.ifMatch must be a non-empty string (an ETag from state())');
+  }
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new TypeError('options.signal must be an AbortSignal');
+  }
+  const body = JSON.stringify(value);
+  const stored = core.store.list(actorId);
+  const existing =
+    options.key !== undefined
+      ? stored.find((operation) => operation.key === options.key)
+      : intent !== undefined
+        ? stored.find((operation) => operation.intent === intent)
+        : stored.find(
+            (operation) =>
+              operation.stage === 'sending' &&
+              operation.intent === undefined &&
+              operation.method === method &&
+              operation.path === path &&
+              operation.body === body &&
+              operation.ifMatch === ifMatch,
+          );
+  return {
+    actorId,
+    key: options.key ?? existing?.key ?? crypto.randomUUID(),
+    ...(intent === undefined ? {} : { intent }),
+    method,
+    path,
+    ...(ifMatch === undefined ? {} : { ifMatch }),
+    body,
+    stage: existing?.stage ?? 'sending',
+    createdAt: existing?.createdAt ?? Date.now(),
+  };
+}
+
+function object(value: unknown, name: string): JsonObject {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError(`${name} must be a JSON object`);
+  }
+  return value as JsonObject;
+}

@@ -1,0 +1,25 @@
+import type { ActorAnswer } from './ActorResult.ts';
+
+/**
+ * Reads a Response into an answer: header names lower-case, a JSON body
+ * parsed (`application/json`, `application/problem+json`), any other body
+ * kept as text. Throws a TypeError when the body stream breaks (the worker
+ * stopped while answering), which the caller retries like a network error.
+ */
+export async function readAnswer(response: Response): Promise<ActorAnswer> {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    headers[name.toLowerCase()] = value;
+  });
+  const text = await response.text();
+  const type = headers['content-type'] ?? '';
+  let body: unknown = text;
+  if (text !== '' && /^application\/([a-z0-9.+-]+\+)?json\b/i.test(type)) {
+    try {
+      body = JSON.parse(text) as unknown;
+    } catch {
+      body = text;
+    }
+  }
+  return { status: response.status, headers, body };
+}

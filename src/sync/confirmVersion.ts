@@ -51,13 +51,21 @@ export function confirmVersion(
     const finals: ReceiptRecord[] = [];
     const confirmedSeqs: number[] = [];
     const stuck = new Set<number>();
+    const registeredHere = new Map(
+      Object.entries(version.keys)
+        .filter(([, entry]) => entry[1] === deviceId)
+        .map(([key, [fingerprint, , seq]]) => [seq, { key, fingerprint }]),
+    );
     rows.forEach((row, index) => {
       if (row.seq > upTo) return;
       const answer = mine?.results[String(row.seq)];
       const receipt = receipts[index];
-      // An answer is ours only if the registry, where it still has the key, agrees on the request.
-      const registered = version.keys[row.key];
-      if (answer === undefined || (registered !== undefined && registered[0] !== row.fingerprint)) {
+      // The answer at our seq is another install's if the registry files that seq under another request.
+      const registered = registeredHere.get(row.seq);
+      const foreign =
+        registered !== undefined &&
+        (registered.key !== row.key || registered.fingerprint !== row.fingerprint);
+      if (answer === undefined || foreign) {
         fork = true;
         stuck.add(row.seq);
         return;

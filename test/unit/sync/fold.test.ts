@@ -1,0 +1,621 @@
+import { describe, expect, it } from 'vitest';
+import { canonicalJson } from '../../../src/actor/canonicalJson.ts';
+import { stateEtag } from '../../../src/actor/stateEtag.ts';
+import type { StoredAnswer } from '../../../src/http/answer.ts';
+import { fold } from '../../../src/sync/fold.ts';
+import { encodeSegment, type Segment } from '../../../src/sync/segmentFile.ts';
+import { parseSegmentName, type SegmentName } from '../../../src/sync/segmentName.ts';
+import { selectRuns } from '../../../src/sync/selectRuns.ts';
+import { genesisVersion, type VersionFile } from '../../../src/sync/versionFile.ts';
+import {
+  add,
+  bodyOf,
+  day,
+  deviceA,
+  deviceB,
+  deviceC,
+  deviceEntry,
+  foldInput,
+  now,
+  segment,
+  syncCommands,
+  version,
+} from './support/builders.ts';
+
+/** Folds and fails the test when there was nothing to fold. */
+async function mustFold(...args: Parameters<typeof foldInput>): Promise<VersionFile> {
+  const next = await fold(foldInput(...args));
+  if (next === undefined) throw new Error('expected a new version');
+  return next;
+}
+
+/** Every acceptance time below is relative to this: a day before the fold's `now`. */
+const T0 = now - day;
+
+const logOf = (file: VersionFile) => file.state['log'];
+
+const original: StoredAnswer = {
+  status: 200,
+  headers: [['content-type', 'application/json']],
+  body: '{"key":"k1","status":"done","result":{"length":1}}',
+};
+
+describe('fold: order', () => {
+  it('merges devices by (clamped time, deviceId, seq), clamping a clock that goes back', async () => {
+    const next = await mustFold({
+      segments: [
+        // A's clock goes back at seq 2: it is clamped to 100, not sorted before B's 60.
+        segment(deviceA, 1, [{ at: T0 + 100 }, { at: T0 + 50 }, { at: T0 + 120 }]),
+        segment(deviceB, 1, [{ at: T0 + 60 }, { at: T0 + 110 }]),
+      ],
+    });
+    expect(logOf(next)).toEqual(['b1', 'a1', 'a2', 'b2', 'a3']);
+    expect(next.devices[deviceA]).toMatchObject({ seq: 3, t: T0 + 120 });
+    expect(next.devices[deviceB]).toMatchObject({ seq: 2, t: T0 + 110 });
+  });
+
+  it('breaks time ties by device id, then by seq', async () => {
+    const next = await mustFold({
+      segments: [
+        segment(deviceB, 1, [{ at: T0 + 100 }, { at: T0 + 100 }]),
+        segment(deviceA, 1, [{ at: T0 + 100 }, { at: T0 + 100 }]),
+        segment(deviceC, 1, [{ at: T0 + 90 }]),
+      ],
+    });
+    expect(logOf(next)).toEqual(['c1', 'a1', 'a2', 'b1', 'b2']);
+  });
+
+  it("starts a device's clamp at the head's devices[D].t, so its late clock cannot go back", async () => {
+    const head = version(1, {
+      state: { log: ['a1'] },
+      devices: { [deviceA]: deviceEntry({ seq: 1, t: T0 + 200, acked: 1 }) },
+      keys: { a1: ['fp:a1', deviceA, 1, T0 + 200, 200] },
+    });
+    const next = await mustFold({
+      head,
+      segments: [
+        segment(deviceA, 2, [{ at: T0 + 150 }, { at: T0 + 160 }, { at: T0 + 250 }]),
+        segment(deviceB, 1, [{ at: T0 + 180 }, { at: T0 + 210 }]),
+      ],
+    });
+    // A's 150 and 160 count as 200: after B's 180, before B's 210.
+    expect(logOf(next)).toEqual(['a1', 'b1', 'a2', 'a3', 'b2', 'a4']);
+    expect(next.devices[deviceA]).toMatchObject({ seq: 4, t: T0 + 250 });
+  });
+
+  it("keeps the clamped time as the device's t when its clock stays behind", async () => {
+    const head = version(1, { devices: { [deviceA]: deviceEntry({ seq: 1, t: T0 + 500 }) } });
+    const next = await mustFold({ head, segments: [segment(deviceA, 2, [{ at: T0 + 100 }])] });
+    expect(next.devices[deviceA]).toMatchObject({ seq: 2, t: T0 + 500 });
+  });
+
+  it('appends a device that was offline for days after the head, never inside its history', async () => {
+    const head = version(3, {
+      state: { log: ['b1', 'b2', 'b3'] },
+      devices: { [deviceB]: deviceEntry({ seq: 3, t: now - day, acked: 3 }) },
+      keys: {
+        b1: ['fp:b1', deviceB, 1, now - 3 * day, 200],
+        b2: ['fp:b2', deviceB, 2, now - 2 * day, 200],
+        b3: ['fp:b3', deviceB, 3, now - day, 200],
+      },
+    });
+    // A accepted its messages five and four days ago, before all of B's.
+    const next = await mustFold({
+      head,
+      segments: [segment(deviceA, 1, [{ at: now - 5 * day }, { at: now - 4 * day }])],
+    });
+    expect(logOf(next)).toEqual(['b1', 'b2', 'b3', 'a1', 'a2']);
+    expect(next.devices[deviceB]).toEqual(head.devices[deviceB]);
+  });
+});
+
+describe('fold: gaps', () => {
+  it("never jumps a gap: a device's segments after a missing range wait, others still fold", async () => {
+    const segments: Segment[] = [
+      segment(deviceA, 1, [{ at: T0 + 10 }, { at: T0 + 11 }]),
+      // A's 3-4 is missing from the remote.
+      segment(deviceA, 5, [{ at: T0 + 15 }, { at: T0 + 16 }]),
+      segment(deviceB, 1, [{ at: T0 + 12 }]),
+      segment(deviceB, 2, [{ at: T0 + 13 }, { at: T0 + 14 }]),
+    ];
+    const byName = new Map<string, Segment>();
+    const listing: SegmentName[] = [];
+    for (const one of segments) {
+      const named = parseSegmentName((await encodeSegment(one)).name);
+      if (named === undefined) throw new Error('unparsable segment name');
+      listing.push(named);
+      byName.set(named.name, one);
+    }
+    const head = genesisVersion();
+    const { runs, conflicted } = selectRuns(head, listing.reverse());
+    expect(conflicted).toEqual([]);
+    expect(runs.map(({ deviceId, first, last }) => [deviceId, first, last])).toEqual([
+      [deviceA, 1, 2],
+      [deviceB, 1, 1],
+      [deviceB, 2, 3],
+    ]);
+    const next = await mustFold({
+      head,
+      segments: runs.map((named) => byName.get(named.name) as Segment),
+    });
+    expect(logOf(next)).toEqual(['a1', 'a2', 'b1', 'b2', 'b3']);
+    expect(next.devices[deviceA]?.seq).toBe(2);
+    expect(next.devices[deviceB]?.seq).toBe(3);
+    expect(Object.keys(next.keys)).not.toContain('a5');
+  });
+});
+
+describe('fold: the remote key registry', () => {
+  const headWithK1 = (results: Record<string, StoredAnswer>, acked: number) =>
+    version(1, {
+      state: { log: ['x'] },
+      devices: { [deviceA]: deviceEntry({ seq: 1, t: T0 + 100, results, acked }) },
+      keys: { k1: ['fp-1', deviceA, 1, T0 + 100, 200] },
+    });
+
+  it("replays a known key with the same fingerprint: no second effect, the original's answer", async () => {
+    const { commands, runs } = syncCommands();
+    const head = headWithK1({ '1': original }, 0);
+    const next = await mustFold({
+      head,
+      commands,
+      self: { deviceId: deviceB, acked: 0 },
+      segments: [segment(deviceB, 1, [{ at: T0 + 200, key: 'k1', fingerprint: 'fp-1' }])],
+    });
+    expect(runs.add).toBe(0);
+    expect(next.state).toEqual({ log: ['x'] });
+    expect(next.devices[deviceB]?.results['1']).toEqual(original);
+    expect(next.devices[deviceB]).toMatchObject({ seq: 1, t: T0 + 200 });
+    expect(next.keys['k1']).toEqual(['fp-1', deviceA, 1, T0 + 100, 200]);
+  });
+
+  it("synthesizes a replay answer with the original's status once its answer is no longer carried", async () => {
+    const { commands, runs } = syncCommands();
+    // The answers of A's seqs 1-3 were acknowledged and dropped; the registry still has the keys.
+    const head = version(3, {
+      state: { log: ['x'] },
+      devices: { [deviceA]: deviceEntry({ seq: 3, t: T0 + 100, acked: 3 }) },
+      keys: {
+        k1: ['fp-1', deviceA, 1, T0 + 100, 200],
+        t2: ['fp-2', deviceA, 2, T0 + 100, 201],
+        f3: ['fp-3', deviceA, 3, T0 + 100, 409],
+      },
+    });
+    const next = await mustFold({
+      head,
+      commands,
+      self: { deviceId: deviceB, acked: 0 },
+      segments: [
+        segment(deviceB, 1, [
+          { at: T0 + 200, key: 'k1', fingerprint: 'fp-1' },
+          { at: T0 + 201, key: 't2', fingerprint: 'fp-2', message: { type: '@task', payload: {} } },
+          { at: T0 + 202, key: 'f3', fingerprint: 'fp-3', message: { type: 'fail', payload: {} } },
+        ]),
+      ],
+    });
+    expect(runs).toMatchObject({ add: 0, fail: 0 });
+    expect(next.state).toEqual({ log: ['x'] });
+    const results = next.devices[deviceB]?.results ?? {};
+    const expected: [string, string, number, string][] = [
+      ['1', 'k1', 200, 'done'],
+      ['2', 't2', 201, 'done'],
+      ['3', 'f3', 409, 'failed'],
+    ];
+    for (const [seq, key, status, outcome] of expected) {
+      const answer = results[seq];
+      expect(answer?.status).toBe(status);
+      expect(answer?.headers).toContainEqual(['location', `/actors/shop/tasks/${key}`]);
+      expect(bodyOf(answer)).toEqual({ key, status: outcome, result: null, replayed: true });
+    }
+    // A replay registers nothing new: the registry keeps the originals.
+    expect(next.keys).toEqual(head.keys);
+  });
+
+  it('replays with the status the registry recorded, not one guessed from the message type', async () => {
+    // A @task key whose original answer was refused (412): its replay says 412 failed, not 201.
+    const head = version(1, {
+      devices: { [deviceA]: deviceEntry({ seq: 1, t: T0, acked: 1 }) },
+      keys: { t1: ['fp-t', deviceA, 1, T0, 412] },
+    });
+    const next = await mustFold({
+      head,
+      segments: [
+        segment(deviceB, 1, [
+          { at: T0 + 1, key: 't1', fingerprint: 'fp-t', message: { type: '@task', payload: {} } },
+        ]),
+      ],
+    });
+    const answer = next.devices[deviceB]?.results['1'];
+    expect(answer?.status).toBe(412);
+    expect(bodyOf(answer)).toEqual({ key: 't1', status: 'failed', result: null, replayed: true });
+    expect(next.state).toEqual({});
+  });
+
+  it('answers a known key with a different fingerprint 422 key-reused, with no effect', async () => {
+    const { commands, runs } = syncCommands();
+    const head = headWithK1({ '1': original }, 0);
+    const next = await mustFold({
+      head,
+      commands,
+      segments: [segment(deviceB, 1, [{ at: T0 + 200, key: 'k1', fingerprint: 'fp-other' }])],
+    });
+    expect(runs.add).toBe(0);
+    expect(next.state).toEqual({ log: ['x'] });
+    const answer = next.devices[deviceB]?.results['1'];
+    expect(answer?.status).toBe(422);
+    expect(answer?.headers).toContainEqual(['content-type', 'application/problem+json']);
+    expect(bodyOf(answer)).toMatchObject({ code: 'key-reused', instance: '/actors/shop/tasks/k1' });
+    expect(next.keys['k1']).toEqual(['fp-1', deviceA, 1, T0 + 100, 200]);
+  });
+
+  it('registers a new key once: the same key from a second device in the same fold replays', async () => {
+    const { commands, runs } = syncCommands();
+    const next = await mustFold({
+      commands,
+      segments: [
+        segment(deviceA, 1, [{ at: T0 + 10, key: 'dup', fingerprint: 'fp-dup' }]),
+        segment(deviceB, 1, [{ at: T0 + 20, key: 'dup', fingerprint: 'fp-dup' }]),
+      ],
+    });
+    expect(runs.add).toBe(1);
+    expect(logOf(next)).toEqual(['dup']);
+    expect(next.keys['dup']).toEqual(['fp-dup', deviceA, 1, now, 200]);
+    expect(next.devices[deviceB]?.results['1']).toEqual(next.devices[deviceA]?.results['1']);
+  });
+
+  it('drops keys folded longer than remoteKeyTtlMs ago and keeps the rest', async () => {
+    const ttl = 10 * day;
+    const head = version(1, {
+      keys: {
+        old: ['fp', deviceB, 1, now - ttl - 1, 200],
+        edge: ['fp', deviceB, 2, now - ttl, 200],
+        recent: ['fp', deviceB, 3, now - ttl + 1, 409],
+      },
+      devices: { [deviceB]: deviceEntry({ seq: 3, t: now - ttl + 1, acked: 3 }) },
+    });
+    const next = await mustFold({
+      head,
+      remoteKeyTtlMs: ttl,
+      segments: [segment(deviceA, 1, [{ at: now }])],
+    });
+    expect(Object.keys(next.keys).sort()).toEqual(['a1', 'recent']);
+    expect(next.keys['recent']).toEqual(['fp', deviceB, 3, now - ttl + 1, 409]);
+    expect(next.keys['a1']).toEqual(['fp:a1', deviceA, 1, now, 200]);
+  });
+
+  it('registers a key at the fold time, so a device offline longer than the TTL keeps its keys a full term', async () => {
+    const ttl = 30 * day;
+    const { commands, runs } = syncCommands();
+    // A accepted these 40 and 31 days ago and only comes online now.
+    const offline = await mustFold({
+      commands,
+      remoteKeyTtlMs: ttl,
+      segments: [
+        segment(deviceA, 1, [
+          { at: now - 40 * day },
+          { at: now - 31 * day, message: { type: 'fail', payload: {} } },
+        ]),
+      ],
+    });
+    expect(offline.keys).toEqual({
+      a1: ['fp:a1', deviceA, 1, now, 200],
+      a2: ['fp:a2', deviceA, 2, now, 409],
+    });
+    // A retry of a1 from another device 29 days after the fold is still a replay, not a second effect.
+    const later = await mustFold({
+      head: offline,
+      commands,
+      remoteKeyTtlMs: ttl,
+      now: now + 29 * day,
+      segments: [segment(deviceB, 1, [{ at: now + 29 * day, key: 'a1', fingerprint: 'fp:a1' }])],
+    });
+    expect(runs.add).toBe(1);
+    expect(later.state).toEqual({ log: ['a1'] });
+    expect(later.devices[deviceB]?.results['1']).toEqual(offline.devices[deviceA]?.results['1']);
+    expect(later.keys['a1']).toEqual(['fp:a1', deviceA, 1, now, 200]);
+    // A full term after the fold, the keys go.
+    const expired = await mustFold({
+      head: later,
+      remoteKeyTtlMs: ttl,
+      now: now + ttl,
+      segments: [segment(deviceC, 1, [{ at: now + ttl }])],
+    });
+    expect(Object.keys(expired.keys)).toEqual(['c1']);
+  });
+
+  it("registers each new key with its answer's status", async () => {
+    const next = await mustFold({
+      segments: [
+        segment(deviceA, 1, [
+          { at: T0 + 1 },
+          { at: T0 + 2, message: { type: '@task', payload: {} } },
+          { at: T0 + 3, message: { type: 'fail', payload: {} } },
+          { at: T0 + 4, message: { type: 'nope', payload: {} } },
+          { at: T0 + 5, message: add('a5', '"stale"') },
+        ]),
+      ],
+    });
+    const statuses = Object.fromEntries(
+      Object.entries(next.keys).map(([key, entry]) => [key, entry[4]]),
+    );
+    expect(statuses).toEqual({ a1: 200, a2: 201, a3: 409, a4: 404, a5: 412 });
+    for (const [key, entry] of Object.entries(next.keys)) {
+      const answer = next.devices[deviceA]?.results[String(entry[2])];
+      expect(entry).toEqual([`fp:${key}`, deviceA, entry[2], now, answer?.status]);
+    }
+  });
+});
+
+describe('fold: results and acknowledgements', () => {
+  const answer = (n: number): StoredAnswer => ({ status: 200, headers: [], body: `{"n":${n}}` });
+
+  it("carries another device's results forward until its acked mark", async () => {
+    const head = version(2, {
+      devices: {
+        [deviceB]: deviceEntry({
+          seq: 3,
+          t: T0 + 30,
+          acked: 1,
+          results: { '2': answer(2), '3': answer(3) },
+        }),
+      },
+    });
+    const next = await mustFold({ head, segments: [segment(deviceA, 1, [{ at: T0 + 40 }])] });
+    expect(next.devices[deviceB]).toEqual(head.devices[deviceB]);
+    expect(Object.keys(next.devices[deviceA]?.results ?? {})).toEqual(['1']);
+  });
+
+  it("drops the folding device's results at or below its acked mark", async () => {
+    const head = version(2, {
+      devices: {
+        [deviceA]: deviceEntry({
+          seq: 3,
+          t: T0 + 30,
+          acked: 0,
+          results: { '1': answer(1), '2': answer(2), '3': answer(3) },
+        }),
+      },
+    });
+    const next = await mustFold({
+      head,
+      self: { deviceId: deviceA, acked: 2 },
+      segments: [segment(deviceA, 4, [{ at: T0 + 40 }])],
+    });
+    expect(next.devices[deviceA]?.acked).toBe(2);
+    expect(Object.keys(next.devices[deviceA]?.results ?? {}).sort()).toEqual(['3', '4']);
+    expect(next.devices[deviceA]?.results['3']).toEqual(answer(3));
+  });
+
+  it("records the folding device's acked even when only other devices have new messages", async () => {
+    const head = version(2, {
+      devices: {
+        [deviceA]: deviceEntry({ seq: 2, t: T0 + 20, results: { '1': answer(1), '2': answer(2) } }),
+      },
+    });
+    const next = await mustFold({
+      head,
+      self: { deviceId: deviceA, acked: 2 },
+      segments: [segment(deviceB, 1, [{ at: T0 + 30 }])],
+    });
+    expect(next.devices[deviceA]).toEqual({ seq: 2, t: T0 + 20, acked: 2, results: {} });
+  });
+
+  it("never lowers the folding device's acked", async () => {
+    const head = version(2, {
+      devices: { [deviceA]: deviceEntry({ seq: 5, t: T0 + 50, acked: 5 }) },
+    });
+    const next = await mustFold({
+      head,
+      self: { deviceId: deviceA, acked: 3 },
+      segments: [segment(deviceA, 6, [{ at: T0 + 60 }])],
+    });
+    expect(next.devices[deviceA]?.acked).toBe(5);
+    expect(Object.keys(next.devices[deviceA]?.results ?? {})).toEqual(['6']);
+  });
+
+  it("does not touch another device's acked", async () => {
+    const head = version(1, {
+      devices: { [deviceB]: deviceEntry({ seq: 1, t: T0 + 1, acked: 0 }) },
+    });
+    const next = await mustFold({
+      head,
+      self: { deviceId: deviceA, acked: 9 },
+      segments: [segment(deviceB, 2, [{ at: T0 + 2 }])],
+    });
+    expect(next.devices[deviceB]?.acked).toBe(0);
+    expect(next.devices[deviceA]).toBeUndefined();
+  });
+
+  it('stores final answers: 200 with the result for a command, 201 with a location for a task', async () => {
+    const next = await mustFold({
+      segments: [
+        segment(deviceA, 1, [
+          { at: T0 + 1 },
+          { at: T0 + 2, key: 't1', message: { type: '@task', payload: { title: 'milk' } } },
+        ]),
+      ],
+    });
+    const results = next.devices[deviceA]?.results ?? {};
+    expect(results['1']?.status).toBe(200);
+    expect(bodyOf(results['1'])).toEqual({ key: 'a1', status: 'done', result: { length: 1 } });
+    expect(results['2']?.status).toBe(201);
+    expect(results['2']?.headers).toContainEqual(['location', '/actors/shop/tasks/t1']);
+    expect(next.state['tasks']).toEqual([{ key: 't1', task: { title: 'milk' }, at: T0 + 2 }]);
+  });
+});
+
+describe('fold: conditional messages and rejections', () => {
+  it('answers a @state message 200 with the new ETag in a header and the body', async () => {
+    const next = await mustFold({
+      segments: [
+        segment(deviceA, 1, [{ at: T0 + 1, message: { type: '@state', payload: { n: 1 } } }]),
+      ],
+    });
+    const etag = await stateEtag(canonicalJson({ n: 1 }));
+    const answer = next.devices[deviceA]?.results['1'];
+    expect(next.state).toEqual({ n: 1 });
+    expect(answer?.status).toBe(200);
+    expect(answer?.headers).toContainEqual(['etag', etag]);
+    expect(bodyOf(answer)).toEqual({ key: 'a1', status: 'done', result: { etag } });
+  });
+
+  it('re-checks If-Match against the state at fold time: a mismatch is a stored 412, no change', async () => {
+    const head = version(1, {
+      state: { log: ['x'] },
+      devices: { [deviceC]: deviceEntry({ seq: 1, t: T0 + 5, acked: 1 }) },
+    });
+    const headEtag = await stateEtag(canonicalJson(head.state));
+    // Both devices saw the head's state; A's message folds first and changes it.
+    const next = await mustFold({
+      head,
+      segments: [
+        segment(deviceA, 1, [{ at: T0 + 10, message: add('a1', headEtag) }]),
+        segment(deviceB, 1, [{ at: T0 + 20, message: add('b1', headEtag) }]),
+      ],
+    });
+    expect(logOf(next)).toEqual(['x', 'a1']);
+    expect(next.devices[deviceA]?.results['1']?.status).toBe(200);
+    const refused = next.devices[deviceB]?.results['1'];
+    expect(refused?.status).toBe(412);
+    expect(bodyOf(refused)).toMatchObject({
+      code: 'precondition-failed',
+      etag: await stateEtag(canonicalJson({ log: ['x', 'a1'] })),
+    });
+    expect(next.devices[deviceB]?.seq).toBe(1);
+    expect(next.keys['b1']).toEqual(['fp:b1', deviceB, 1, now, 412]);
+  });
+
+  it('matches If-Match "*" even before the first version: every actor has a state', async () => {
+    const next = await mustFold({
+      segments: [segment(deviceA, 1, [{ at: T0 + 1, message: add('a1', '*') }])],
+    });
+    expect(next.state).toEqual({ log: ['a1'] });
+    expect(next.devices[deviceA]?.results['1']?.status).toBe(200);
+  });
+
+  it('matches If-Match "*" whatever the state, also inside a list', async () => {
+    const head = version(1, { state: { log: ['x'] } });
+    const next = await mustFold({
+      head,
+      segments: [
+        segment(deviceA, 1, [
+          { at: T0 + 1, message: add('a1', '*') },
+          { at: T0 + 2, message: add('a2', '"nope", *') },
+        ]),
+      ],
+    });
+    expect(next.state).toEqual({ log: ['x', 'a1', 'a2'] });
+    expect(next.devices[deviceA]?.results['2']?.status).toBe(200);
+  });
+
+  it('matches one of several listed ETags', async () => {
+    const head = version(1, { state: { log: ['x'] } });
+    const etag = await stateEtag(canonicalJson(head.state));
+    const next = await mustFold({
+      head,
+      segments: [segment(deviceA, 1, [{ at: T0 + 1, message: add('a1', `"nope", ${etag}`) }])],
+    });
+    expect(next.state).toEqual({ log: ['x', 'a1'] });
+  });
+
+  it('stores a throwing command as 409 command-rejected and keeps the state', async () => {
+    const { commands, runs } = syncCommands();
+    const next = await mustFold({
+      commands,
+      head: version(1, { state: { log: ['x'] } }),
+      segments: [
+        segment(deviceA, 1, [
+          { at: T0 + 1, message: { type: 'fail', payload: {} } },
+          { at: T0 + 2, message: { type: 'scribble', payload: {} } },
+          { at: T0 + 3 },
+        ]),
+      ],
+    });
+    expect(runs).toMatchObject({ fail: 1, scribble: 1, add: 1 });
+    expect(next.state).toEqual({ log: ['x', 'a3'] });
+    const results = next.devices[deviceA]?.results ?? {};
+    expect(results['1']?.status).toBe(409);
+    expect(bodyOf(results['1'])).toMatchObject({
+      code: 'command-rejected',
+      detail: 'out of stock',
+    });
+    expect(results['2']?.status).toBe(409);
+    expect(Object.keys(next.keys).sort()).toEqual(['a1', 'a2', 'a3']);
+  });
+
+  it('answers an unknown command 404 unknown-command', async () => {
+    const next = await mustFold({
+      segments: [segment(deviceA, 1, [{ at: T0 + 1, message: { type: 'nope', payload: {} } }])],
+    });
+    expect(next.devices[deviceA]?.results['1']?.status).toBe(404);
+    expect(next.state).toEqual({});
+  });
+});
+
+describe('fold: the new version', () => {
+  it('returns undefined when there is nothing new', async () => {
+    const head = version(4, { state: { log: ['x'] } });
+    await expect(fold(foldInput({ head }))).resolves.toBeUndefined();
+    await expect(
+      fold(foldInput({ head, segments: [{ ...segment(deviceA, 1, []), last: 0 }] })),
+    ).resolves.toBeUndefined();
+  });
+
+  it('is version head + 1 with the parent, nonce, format 1 and updatedAt from now', async () => {
+    const next = await mustFold({
+      head: version(41),
+      nonce: 'n-42',
+      segments: [segment(deviceA, 1, [{ at: T0 + 1 }])],
+    });
+    expect(next).toMatchObject({
+      format: 1,
+      version: 42,
+      parent: 41,
+      nonce: 'n-42',
+      updatedAt: new Date(now).toISOString(),
+    });
+  });
+
+  it('folds onto genesis as version 1 with parent 0', async () => {
+    const next = await mustFold({ segments: [segment(deviceA, 1, [{ at: T0 + 1 }])] });
+    expect(next).toMatchObject({ version: 1, parent: 0 });
+  });
+
+  it('is deterministic and leaves its input untouched', async () => {
+    const head = version(3, {
+      state: { log: ['x'] },
+      devices: {
+        [deviceA]: deviceEntry({ seq: 1, t: T0 + 10, results: { '1': original } }),
+        [deviceB]: deviceEntry({ seq: 2, t: T0 + 20, acked: 2 }),
+      },
+      keys: { k1: ['fp-1', deviceA, 1, T0 + 10, 200] },
+    });
+    const input = () =>
+      foldInput({
+        head,
+        self: { deviceId: deviceA, acked: 1 },
+        segments: [
+          segment(deviceA, 2, [
+            { at: T0 + 5 },
+            { at: T0 + 30, message: { type: 'fail', payload: {} } },
+          ]),
+          segment(deviceB, 3, [{ at: T0 + 25, key: 'k1', fingerprint: 'fp-1' }, { at: T0 + 26 }]),
+          segment(deviceC, 1, [{ at: T0 + 25, message: { type: '@task', payload: { n: 1 } } }]),
+        ],
+      });
+    const first = await fold(input());
+    const second = await fold(input());
+    expect(first).toBeDefined();
+    expect(second).toEqual(first);
+    expect(JSON.stringify(second)).toBe(JSON.stringify(first));
+    const again = input();
+    const before = structuredClone({ head: again.head, segments: again.segments });
+    const third = await fold(again);
+    expect({ head: again.head, segments: again.segments }).toEqual(before);
+    // The output shares nothing mutable with the head: changing it leaves the head as it was.
+    const mine = third?.devices[deviceA];
+    if (mine === undefined) throw new Error('device A missing from the fold');
+    mine.results['9'] = original;
+    expect(head.devices[deviceA]?.results).toEqual({ '1': original });
+  });
+});

@@ -1,0 +1,67 @@
+import { normalizeOptions } from '../../../../src/host/options.ts';
+import { createHostContext, type HostContext } from '../../../../src/host/hostContext.ts';
+import type { ActorDb } from '../../../../src/store/openDb.ts';
+import type { OutboxRecord, ReceiptRecord } from '../../../../src/store/schema.ts';
+import { jsonAnswer } from '../../../../src/http/answer.ts';
+import { uniqueDbName } from '../../support/deferred.ts';
+import { actorId, add, keyOf, syncCommands } from './builders.ts';
+
+export interface LocalDevice {
+  host: HostContext;
+  db: ActorDb;
+  deviceId: string;
+  runs: ReturnType<typeof syncCommands>['runs'];
+}
+
+/** A host context with a remote configured (never contacted), on a database of its own. */
+export async function localDevice(receiptTtlMs = 60_000): Promise<LocalDevice> {
+  const { commands, runs } = syncCommands();
+  const host = createHostContext(
+    normalizeOptions({
+      dbName: uniqueDbName(),
+      remote: { url: 'http://127.0.0.1:1/dav/' },
+      commands,
+      receiptTtlMs,
+    }),
+  );
+  const [db, deviceId] = await Promise.all([host.db(), host.deviceId()]);
+  return { host, db, deviceId, runs };
+}
+
+/** The outbox row acceptance writes for `add(key)` as this device's message `seq`. */
+export function outboxRow(
+  deviceId: string,
+  seq: number,
+  at: number,
+  actor = actorId,
+): OutboxRecord {
+  const key = keyOf(deviceId, seq);
+  return { actorId: actor, seq, key, fingerprint: `fp:${key}`, message: add(key), at };
+}
+
+/** A pending receipt as acceptance writes it with a remote: a tentative 202. */
+export function pendingReceipt(row: OutboxRecord): ReceiptRecord {
+  return {
+    actorId: row.actorId,
+    key: row.key,
+    fingerprint: row.fingerprint,
+    seq: row.seq,
+    status: 'pending',
+    answer: jsonAnswer(202, { key: row.key, status: 'pending', result: { tentative: row.seq } }),
+    createdAt: row.at,
+  };
+}
+
+/** Writes outbox rows (and, unless told not to, their pending receipts) in one transaction. */
+export async function putRows(
+  db: ActorDb,
+  rows: OutboxRecord[],
+  receipts: ReceiptRecord[] = rows.map(pendingReceipt),
+): Promise<void> {
+  const tx = db.transaction(['outbox', 'receipts'], 'readwrite');
+  await Promise.all([
+    ...rows.map((row) => tx.objectStore('outbox').put(row)),
+    ...receipts.map((receipt) => tx.objectStore('receipts').put(receipt)),
+    tx.done,
+  ]);
+}

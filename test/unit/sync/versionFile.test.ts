@@ -1,0 +1,203 @@
+import { describe, expect, it } from 'vitest';
+import { isSyncError } from '../../../src/errors/SyncError.ts';
+import { decodeVersion, genesisVersion, type VersionFile } from '../../../src/sync/versionFile.ts';
+import { deviceA, deviceB, deviceEntry, now, version } from './support/builders.ts';
+
+const good = (): VersionFile =>
+  version(7, {
+    state: { log: ['a1'] },
+    devices: {
+      [deviceA]: deviceEntry({
+        seq: 1,
+        t: now,
+        acked: 0,
+        results: {
+          '1': { status: 200, headers: [['content-type', 'application/json']], body: '{}' },
+        },
+      }),
+      [deviceB]: deviceEntry({ seq: 4, t: now - 1, acked: 4 }),
+    },
+    keys: { a1: ['fp', deviceA, 1, now, 200] },
+    updatedAt: new Date(now).toISOString(),
+  });
+
+/** The message `decodeVersion` threw, failing the test when it did not throw a SyncError. */
+function rejection(n: number, body: string): string {
+  try {
+    decodeVersion(n, body);
+  } catch (error) {
+    if (!isSyncError(error)) throw error;
+    expect(error.code).toBe('remote-protocol');
+    return error.message;
+  }
+  throw new Error('expected decodeVersion to throw');
+}
+
+/** `good()` with one change, as the text a remote would hold. */
+function spoiled(change: (file: Record<string, unknown>) => void): string {
+  const file = good() as unknown as Record<string, unknown>;
+  change(file);
+  return JSON.stringify(file);
+}
+
+describe('decodeVersion', () => {
+  it('accepts a good version file', () => {
+    expect(decodeVersion(7, JSON.stringify(good()))).toEqual(good());
+  });
+
+  it('accepts genesis as version 0', () => {
+    expect(decodeVersion(0, JSON.stringify(genesisVersion()))).toEqual(genesisVersion());
+  });
+
+  it('refuses a newer format and says so', () => {
+    const message = rejection(7, JSON.stringify({ ...good(), format: 2 }));
+    expect(message).toMatch(/format 2 is newer than this worker understands/);
+    expect(message).toMatch(/update the app/);
+  });
+
+  it('refuses a file that is not a version file', () => {
+    expect(rejection(7, JSON.stringify({ ...good(), format: 0 }))).toMatch(/not a version file/);
+    expect(rejection(7, JSON.stringify({ ...good(), format: '1' }))).toMatch(/not a version file/);
+    expect(rejection(7, 'null')).toMatch(/not a version file/);
+    expect(rejection(7, '[]')).toMatch(/not a version file/);
+  });
+
+  it('refuses a version number that differs from its path', () => {
+    expect(rejection(8, JSON.stringify(good()))).toMatch(/Version 8 .*says it is version 7/);
+    expect(
+      rejection(
+        7,
+        spoiled((f) => void (f['version'] = '7')),
+      ),
+    ).toMatch(/says it is version 7/);
+  });
+
+  it('refuses a missing nonce or a state that is not an object', () => {
+    expect(
+      rejection(
+        7,
+        spoiled((f) => void delete f['nonce']),
+      ),
+    ).toMatch(/no nonce or state/);
+    expect(
+      rejection(
+        7,
+        spoiled((f) => void (f['state'] = [])),
+      ),
+    ).toMatch(/no nonce or state/);
+    expect(
+      rejection(
+        7,
+        spoiled((f) => void (f['state'] = null)),
+      ),
+    ).toMatch(/no nonce or state/);
+  });
+
+  it.each<[string, (devices: Record<string, Record<string, unknown>>) => void]>([
+    ['a string watermark', (d) => void (d[deviceA]!['seq'] = '1')],
+    ['no t', (d) => void delete d[deviceA]!['t']],
+    ['no acked', (d) => void delete d[deviceB]!['acked']],
+    ['results is an array', (d) => void (d[deviceA]!['results'] = [])],
+    [
+      'an entry that is null',
+      (d) => void (d[deviceA] = null as unknown as Record<string, unknown>),
+    ],
+  ])('refuses malformed devices: %s', (_why, change) => {
+    const body = spoiled((file) =>
+      change(file['devices'] as Record<string, Record<string, unknown>>),
+    );
+    expect(rejection(7, body)).toMatch(/malformed devices/);
+  });
+
+  it('refuses devices that are not an object', () => {
+    expect(
+      rejection(
+        7,
+        spoiled((f) => void (f['devices'] = [])),
+      ),
+    ).toMatch(/malformed devices/);
+    expect(
+      rejection(
+        7,
+        spoiled((f) => void delete f['devices']),
+      ),
+    ).toMatch(/malformed devices/);
+  });
+
+  it.each<[string, unknown]>([
+    ['a string status', { status: '200', headers: [], body: '' }],
+    ['a body that is not text', { status: 200, headers: [], body: {} }],
+    ['headers that are not pairs', { status: 200, headers: [['a']], body: '' }],
+    ['a header value that is not text', { status: 200, headers: [['a', 1]], body: '' }],
+    ['headers as an object', { status: 200, headers: { a: 'b' }, body: '' }],
+    ['null', null],
+  ])('refuses malformed results: %s', (_why, answer) => {
+    const body = spoiled((file) => {
+      const devices = file['devices'] as Record<string, { results: Record<string, unknown> }>;
+      devices[deviceA]!.results['1'] = answer;
+    });
+    expect(rejection(7, body)).toMatch(/malformed devices/);
+  });
+
+  it.each<[string, unknown]>([
+    ['three fields', ['fp', deviceA, 1]],
+    ['four fields (the earlier format, without a status)', ['fp', deviceA, 1, now]],
+    ['six fields', ['fp', deviceA, 1, now, 200, 0]],
+    ['a string seq', ['fp', deviceA, '1', now, 200]],
+    ['a numeric fingerprint', [1, deviceA, 1, now, 200]],
+    ['a numeric device id', ['fp', 1, 1, now, 200]],
+    ['a string time', ['fp', deviceA, 1, 'now', 200]],
+    ['a string status', ['fp', deviceA, 1, now, '200']],
+    ['a null status', ['fp', deviceA, 1, now, null]],
+    ['an object', { fingerprint: 'fp' }],
+  ])('refuses malformed keys: %s', (_why, entry) => {
+    const body = spoiled((file) => void ((file['keys'] as Record<string, unknown>)['a1'] = entry));
+    expect(rejection(7, body)).toMatch(/malformed keys/);
+  });
+
+  it('accepts a registry entry of [fingerprint, deviceId, seq, foldedAt, status]', () => {
+    const body = spoiled((file) => {
+      (file['keys'] as Record<string, unknown>)['b4'] = ['fp-b', deviceB, 4, now - 1, 409];
+    });
+    expect(decodeVersion(7, body).keys).toEqual({
+      a1: ['fp', deviceA, 1, now, 200],
+      b4: ['fp-b', deviceB, 4, now - 1, 409],
+    });
+  });
+
+  it('refuses keys that are not an object', () => {
+    expect(
+      rejection(
+        7,
+        spoiled((f) => void (f['keys'] = [])),
+      ),
+    ).toMatch(/malformed keys/);
+  });
+
+  it('refuses a body that is not JSON', () => {
+    expect(rejection(3, '{"format": 1,')).toMatch(/Version 3 is not JSON/);
+    expect(rejection(3, '')).toMatch(/not JSON/);
+  });
+});
+
+describe('genesisVersion', () => {
+  it('is version 0 with parent -1, an empty state and nothing known', () => {
+    expect(genesisVersion()).toEqual({
+      format: 1,
+      version: 0,
+      parent: -1,
+      nonce: '',
+      state: {},
+      devices: {},
+      keys: {},
+      updatedAt: '1970-01-01T00:00:00.000Z',
+    });
+  });
+
+  it('is a fresh object on every call', () => {
+    const first = genesisVersion();
+    first.state['x'] = 1;
+    first.devices[deviceA] = deviceEntry();
+    expect(genesisVersion()).toMatchObject({ state: {}, devices: {} });
+  });
+});

@@ -113,7 +113,11 @@ export class SyncEngine {
         if (!this.#again.has(actorId)) return;
         continue;
       }
-      if (!error.retryable) return;
+      // A message accepted during the failed round still needs its round, even if this error waits for a trigger.
+      if (!error.retryable) {
+        if (!this.#again.has(actorId)) return;
+        continue;
+      }
       this.#onBackoff();
       await this.#sleep(actorId, backoffDelay(attempt++));
     }
@@ -227,9 +231,12 @@ export class SyncEngine {
         this.#verdict = 'passed';
       },
       (error: unknown) => {
-        // A probe cut short by the network says nothing about the server: try it again next round.
-        if (isSyncError(error) && error.retryable) this.#probe = undefined;
-        else if (isSyncError(error)) this.#verdict = { code: error.code, message: error.message };
+        // Only a failed check is a verdict on the server; a probe cut short (network, 401, 5xx) runs again.
+        if (isSyncError(error) && error.code === 'remote-unsafe') {
+          this.#verdict = { code: error.code, message: error.message };
+        } else {
+          this.#probe = undefined;
+        }
         throw error;
       },
     );

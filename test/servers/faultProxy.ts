@@ -10,9 +10,12 @@ import { setCorsHeaders } from '../../demo/webdav/corsHeaders.ts';
  * - `delay`: wait `delayMs`, then forward;
  * - `unavailable`: answer 503 with `Retry-After: 1` without forwarding;
  * - `lostAck`: forward, let the server answer in full, then close the connection without
- *   answering (the server committed, the client never heard).
+ *   answering (the server committed, the client never heard);
+ * - `overwrite`: forward with `Overwrite: F` turned into `Overwrite: T`, so the server behaves
+ *   like one whose MOVE and COPY ignore `Overwrite: F` (an unsafe remote, DESIGN.md §6.6).
+ *   Counted only for requests that carried `Overwrite: F`.
  */
-export type FaultKind = 'drop' | 'delay' | 'unavailable' | 'lostAck';
+export type FaultKind = 'drop' | 'delay' | 'unavailable' | 'lostAck' | 'overwrite';
 
 /** A fault for requests that match `method` (any when absent) and `path` (any when absent). */
 export interface FaultRule {
@@ -67,7 +70,13 @@ export async function startFaultProxy(options: {
   const target = new URL(options.target);
   const agent = new Agent({ keepAlive: true });
   const rules: { rule: FaultRule; left: number }[] = [];
-  const faults: Record<FaultKind, number> = { drop: 0, delay: 0, unavailable: 0, lostAck: 0 };
+  const faults: Record<FaultKind, number> = {
+    drop: 0,
+    delay: 0,
+    unavailable: 0,
+    lostAck: 0,
+    overwrite: 0,
+  };
   let proxyOrigin = '';
 
   const take = (request: IncomingMessage): FaultRule | undefined => {
@@ -75,7 +84,8 @@ export async function startFaultProxy(options: {
       ({ rule, left }) =>
         left > 0 &&
         (rule.method === undefined || rule.method.toUpperCase() === request.method) &&
-        (rule.path === undefined || rule.path.test(request.url ?? '/')),
+        (rule.path === undefined || rule.path.test(request.url ?? '/')) &&
+        (rule.fault !== 'overwrite' || String(request.headers.overwrite).toUpperCase() === 'F'),
     );
     if (entry === undefined) return undefined;
     entry.left -= 1;
@@ -83,7 +93,12 @@ export async function startFaultProxy(options: {
     return entry.rule;
   };
 
-  const pass = (request: IncomingMessage, response: ServerResponse, answer: boolean) => {
+  const pass = (
+    request: IncomingMessage,
+    response: ServerResponse,
+    answer: boolean,
+    overrides: IncomingHttpHeaders = {},
+  ) => {
     const upstream = forward(
       {
         agent,
@@ -91,7 +106,7 @@ export async function startFaultProxy(options: {
         port: target.port,
         method: request.method,
         path: request.url,
-        headers: forwardedHeaders(request.headers, proxyOrigin, target),
+        headers: { ...forwardedHeaders(request.headers, proxyOrigin, target), ...overrides },
       },
       (reply) => {
         if (!answer) {
@@ -126,6 +141,9 @@ export async function startFaultProxy(options: {
         return;
       case 'lostAck':
         pass(request, response, false);
+        return;
+      case 'overwrite':
+        pass(request, response, true, { overwrite: 'T' });
         return;
       case undefined:
         pass(request, response, true);

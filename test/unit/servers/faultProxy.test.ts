@@ -54,6 +54,6 @@ describe('startFaultProxy', () => {
     expect((await send('b/f.json')).status).toBe(200);
     expect(Date.now() - started).toBeGreaterThanOrEqual(190);
     remove();
-    expect(proxy.faults).toEqual({ drop: 1, delay: 1, unavailable: 1, lostAck: 1 });
+    expect(proxy.faults).toEqual({ drop: 1, delay: 1, unavailable: 1, lostAck: 1, overwrite: 0 });
   });
 });

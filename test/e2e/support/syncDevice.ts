@@ -1,0 +1,161 @@
+import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { call, callAll, type Answer } from './app.ts';
+import { dispatchBackgroundSync } from './backgroundSync.ts';
+import { appUrl } from './browser.ts';
+
+/** `GET {scope}{id}/status` (src/host/readResource.ts). */
+export interface SyncStatus {
+  id: string;
+  version: number;
+  seq: number;
+  pending: number;
+  lastSyncedAt: string | null;
+  lastError: { code: string; message: string; at: string } | null;
+  syncing: boolean;
+  remote: { url: string; probe: 'unknown' | 'passed' | { code: string; message: string } } | null;
+}
+
+/** How a device's worker is configured: the query of its page (see test/e2e/app/main.ts). */
+export interface SyncDeviceOptions {
+  /** The page lives at `/{name}/`, its worker's scope; the host answers `/{name}/actors/`. */
+  readonly name: string;
+  /** The WebDAV collection URL the worker syncs to. */
+  readonly remote: string;
+  /** `confirmTimeoutMs` of the host. Default: the library's. */
+  readonly confirm?: number;
+  /** Base64 `user:password` for Basic auth. Default: none. */
+  readonly token?: string;
+}
+
+/** One browser profile (one IndexedDB, so one device id) with a page of the sync app open. */
+export class SyncDevice {
+  readonly page: Page;
+  readonly name: string;
+  readonly #context: BrowserContext | undefined;
+
+  constructor(page: Page, name: string, ownContext?: BrowserContext) {
+    this.page = page;
+    this.name = name;
+    this.#context = ownContext;
+  }
+
+  /** Opens a new browser context (a new device) with the app's page at `/{name}/`. */
+  static async open(browser: Browser, options: SyncDeviceOptions): Promise<SyncDevice> {
+    const context = await browser.newContext({ baseURL: appUrl, serviceWorkers: 'allow' });
+    const page = await context.newPage();
+    await openSyncPage(page, options);
+    return new SyncDevice(page, options.name, context);
+  }
+
+  /** `/{name}/actors/{actor}/`. */
+  path(actor: string, rest = ''): string {
+    return `/${this.name}/actors/${actor}/${rest}`;
+  }
+
+  /** `PUT tasks` with key `key` and body `{n: key}`. */
+  putTask(actor: string, key: string): Promise<Answer> {
+    return call(this.page, {
+      method: 'PUT',
+      path: this.path(actor, 'tasks'),
+      key,
+      body: { n: key },
+    });
+  }
+
+  /** The same `PUT tasks` for every key, all at once. */
+  putTasks(actor: string, keys: readonly string[]): Promise<Answer[]> {
+    return callAll(
+      this.page,
+      keys.map((key) => ({
+        method: 'PUT',
+        path: this.path(actor, 'tasks'),
+        key,
+        body: { n: key },
+      })),
+    );
+  }
+
+  async status(actor: string): Promise<SyncStatus> {
+    const answer = await call(this.page, { path: this.path(actor, 'status') });
+    expect(answer.status, answer.text).toBe(200);
+    return answer.json as SyncStatus;
+  }
+
+  async state(actor: string): Promise<unknown> {
+    const answer = await call(this.page, { path: this.path(actor, 'state') });
+    expect(answer.status, answer.text).toBe(200);
+    return answer.json;
+  }
+
+  /** `GET tasks/{key}`: the receipt and its stored answer. */
+  receipt(actor: string, key: string): Promise<Answer> {
+    return call(this.page, { path: this.path(actor, `tasks/${encodeURIComponent(key)}`) });
+  }
+
+  /** Polls the actor's status until `check` passes (it should `expect`), at most `timeoutMs`. */
+  async waitForStatus(
+    actor: string,
+    check: (status: SyncStatus) => void,
+    timeoutMs = 30_000,
+  ): Promise<SyncStatus> {
+    let last: SyncStatus | undefined;
+    await expect(async () => {
+      last = await this.status(actor);
+      check(last);
+    }).toPass({ timeout: timeoutMs, intervals: [100, 200, 250, 500] });
+    if (last === undefined) throw new Error('no status was read');
+    return last;
+  }
+
+  /** Waits until nothing of the actor is pending and no round is running. */
+  waitUntilSynced(actor: string, timeoutMs = 30_000): Promise<SyncStatus> {
+    return this.waitForStatus(
+      actor,
+      (status) => {
+        expect(status.pending, JSON.stringify(status)).toBe(0);
+        expect(status.syncing, JSON.stringify(status)).toBe(false);
+      },
+      timeoutMs,
+    );
+  }
+
+  /** What a page sends when it comes back online: the worker syncs every actor it knows. */
+  async syncNow(): Promise<void> {
+    await this.page.evaluate(() => {
+      const worker = navigator.serviceWorker.controller;
+      if (worker === null) throw new Error('no worker controls the page');
+      worker.postMessage({ type: 'actordav:sync' });
+    });
+  }
+
+  /** What the browser does when connectivity returns: a Background Sync event (tag `actordav`). */
+  backgroundSync(): Promise<void> {
+    return dispatchBackgroundSync(this.page, new URL(`/${this.name}/`, appUrl).href);
+  }
+
+  /** `GET /{name}/__token`: the worker's Basic credentials from now on (undefined: none). */
+  async setToken(token: string | undefined): Promise<void> {
+    const query = token === undefined ? '' : `?value=${encodeURIComponent(token)}`;
+    const answer = await call(this.page, { path: `/${this.name}/__token${query}` });
+    expect(answer.status).toBe(204);
+  }
+
+  /** Closes the device's own context (a device opened on a given page is left alone). */
+  async close(): Promise<void> {
+    await this.#context?.close();
+  }
+}
+
+/** Navigates to the sync app's page and waits until its worker controls it. */
+export async function openSyncPage(page: Page, options: SyncDeviceOptions): Promise<void> {
+  const query = new URLSearchParams({ variant: 'sync', remote: options.remote });
+  if (options.confirm !== undefined) query.set('confirm', String(options.confirm));
+  if (options.token !== undefined) query.set('token', options.token);
+  await page.goto(`/${options.name}/?${query.toString()}`);
+  await expect(page.locator('#ready')).toHaveText('ready');
+}
+
+/** Base64 `user:password`, as the app's `token` takes it. */
+export function basicToken(username: string, password: string): string {
+  return Buffer.from(`${username}:${password}`).toString('base64');
+}

@@ -1,7 +1,7 @@
 import type { ActorAnswer } from './ActorResult.ts';
 
 /** `actor.state()`: the actor's local state and its ETag (a hash of its content). */
-export interface StateSnapshot<S = Record<string, unknown>> {
+export interface StateSnapshot<S extends object = Record<string, unknown>> {
   state: S;
   etag: string;
 }

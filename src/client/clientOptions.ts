@@ -49,7 +49,8 @@ export function normalizeClientOptions(options: ActorClientOptions = {}): Client
     throw new TypeError('options must be an object');
   }
   const scope = options.scope ?? '/actors/';
-  if (typeof scope !== 'string' || !scopePattern.test(scope)) {
+  // `.` and `..` segments are refused too: URL parsing folds them, so no request would match.
+  if (typeof scope !== 'string' || !scopePattern.test(scope) || /\/\.{1,2}\//.test(scope)) {
     throw new TypeError(
       `options.scope must be a path that starts and ends with "/", got ${JSON.stringify(scope)}`,
     );

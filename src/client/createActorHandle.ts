@@ -5,7 +5,7 @@ import type { ClientCore } from './ClientCore.ts';
 import { keyHeader } from './keyHeader.ts';
 import type { StoredOperation } from './OperationStore.ts';
 
-/** A JSON object: what tasks, command payloads and states are. */
+/** A JSON object: what states are. */
 export type JsonObject = Record<string, unknown>;
 
 /** Options of every unsafe call. */
@@ -37,17 +37,17 @@ export interface SetStateOptions extends SendOptions {
 export interface ActorHandle {
   readonly id: string;
   /** `PUT {scope}{id}/tasks`: appends `task` to the actor's task log (201 → `done`, 202 → `pending`). */
-  send<R = unknown>(task: JsonObject, options?: SendOptions): Promise<ActorResult<R>>;
+  send<R = unknown>(task: object, options?: SendOptions): Promise<ActorResult<R>>;
   /** `POST {scope}{id}/execute`: runs the registered command `type` with `payload` (its `type` is set to `type`). */
   execute<R = unknown>(
     type: string,
-    payload?: JsonObject,
+    payload?: object,
     options?: SendOptions,
   ): Promise<ActorResult<R>>;
   /** `PUT {scope}{id}/state`: replaces the state, if `ifMatch` matches when given. */
-  setState(state: JsonObject, options?: SetStateOptions): Promise<ActorResult<{ etag: string }>>;
+  setState(state: object, options?: SetStateOptions): Promise<ActorResult<{ etag: string }>>;
   /** `GET {scope}{id}/state`: this device's state (confirmed plus pending) and its ETag. */
-  state<S extends JsonObject = JsonObject>(): Promise<StateSnapshot<S>>;
+  state<S extends object = JsonObject>(): Promise<StateSnapshot<S>>;
   /** `GET {scope}{id}/status`: version, pending count, last sync and error. */
   status(): Promise<ActorStatus>;
   /** `GET {scope}{id}/tasks/{key}`: the receipt kept under a key (404 → ActorHttpError `receipt-not-found`). */
@@ -79,7 +79,7 @@ export function createActorHandle(core: ClientCore, id: string): ActorHandle {
     },
     setState: async (state, options = {}) =>
       deliver('state', 'PUT', object(state, 'state'), options),
-    async state<S extends JsonObject>() {
+    async state<S extends object>() {
       const answer = await core.read(actorId, `${base}state`);
       return { state: answer.body as S, etag: answer.headers['etag'] ?? '' };
     },

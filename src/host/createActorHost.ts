@@ -17,10 +17,16 @@ export interface ActorHost {
   handle(request: Request, event?: ExtendableEventLike): Promise<Response>;
   /**
    * Adds the worker's listeners: `fetch` for the scope (anything else goes on
-   * to the network), `activate`, and with a remote `sync` (Background Sync)
-   * and `message` (`{type: 'actordav:sync'}` from a page that came online).
+   * to the network), `activate`, and those of `listenForSync`.
    */
   listen(): void;
+  /**
+   * With a remote, the sync triggers besides accepted messages: this worker's
+   * start, Background Sync (`sync`), and `message` (`{type: 'actordav:sync'}`
+   * from a page that came online). `listen()` calls it; call it yourself when
+   * you use `routes` instead.
+   */
+  listenForSync(): void;
   /** One Workbox route per method, for `routes.forEach((route) => registerRoute(route))`. */
   readonly routes: readonly Route[];
   /** Syncs every known actor now (no-op without a remote); resolves when the rounds rest. */
@@ -95,20 +101,23 @@ export function createActorHost(options: ActorHostOptions = {}): ActorHost {
     handle,
     listen() {
       const scope = workerScope();
-      // A worker start is a sync trigger: hand that first round to the first event that arrives.
+      scope.addEventListener('fetch', (event) => {
+        if (matches(new URL(event.request.url))) event.respondWith(handle(event.request, event));
+      });
+      scope.addEventListener('activate', (event) => sweepSoon((work) => event.waitUntil(work)));
+      this.listenForSync();
+    },
+    listenForSync() {
+      if (parts.sync === undefined) return;
+      const scope = workerScope();
+      // A worker start is a sync trigger: the first event to arrive keeps that round alive.
       let startup: Promise<void> | undefined = syncAll();
       const keepStartup = (event: ExtendableEventLike) => {
         if (startup !== undefined) event.waitUntil(startup.catch(() => undefined));
         startup = undefined;
       };
-      scope.addEventListener('fetch', (event) => {
-        keepStartup(event);
-        if (matches(new URL(event.request.url))) event.respondWith(handle(event.request, event));
-      });
-      scope.addEventListener('activate', (event) => {
-        keepStartup(event);
-        sweepSoon((work) => event.waitUntil(work));
-      });
+      scope.addEventListener('fetch', keepStartup);
+      scope.addEventListener('activate', keepStartup);
       scope.addEventListener('sync', (event) => {
         if (event.tag === syncTag) event.waitUntil(syncAll());
       });

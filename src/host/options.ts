@@ -49,7 +49,8 @@ export function normalizeOptions(options: ActorHostOptions = {}): HostConfig {
     confirmTimeoutMs: options.confirmTimeoutMs ?? 3000,
     remoteKeyTtlMs: options.remoteKeyTtlMs ?? 30 * 24 * 60 * 60 * 1000,
   };
-  if (!/^\/([A-Za-z0-9._~-]+\/)*$/.test(config.scope)) {
+  // `.` and `..` segments would be folded away by URL parsing and never match.
+  if (!/^\/([A-Za-z0-9._~-]+\/)*$/.test(config.scope) || /\/\.{1,2}\//.test(config.scope)) {
     throw new TypeError(
       `options.scope must be a path that starts and ends with "/", got ${JSON.stringify(config.scope)}`,
     );

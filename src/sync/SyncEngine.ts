@@ -139,6 +139,8 @@ export class SyncEngine {
           });
       const lastError = { code: error.code, message: error.message, at: new Date().toISOString() };
       this.#states.set(actorId, { syncing: false, lastError });
+      // Requests waiting for this actor's confirmation get their 202 now rather than at their timeout.
+      for (const waiter of this.#waiters.get(actorId) ?? []) waiter.done(false);
       await this.#announce(actorId, 'failed', { code: error.code, message: error.message });
       return error;
     }

@@ -1,19 +1,11 @@
 import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { call, callAll, type Answer } from './app.ts';
 import { dispatchBackgroundSync } from './backgroundSync.ts';
+import type { ActorStatus } from '../../../src/client/ActorViews.ts';
 import { appUrl } from './browser.ts';
 
-/** `GET {scope}{id}/status` (src/host/readResource.ts). */
-export interface SyncStatus {
-  id: string;
-  version: number;
-  seq: number;
-  pending: number;
-  lastSyncedAt: string | null;
-  lastError: { code: string; message: string; at: string } | null;
-  syncing: boolean;
-  remote: { url: string; probe: 'unknown' | 'passed' | { code: string; message: string } } | null;
-}
+/** `GET {scope}{id}/status` (src/host/readResource.ts), as the client library types it. */
+export type SyncStatus = ActorStatus;
 
 /** How a device's worker is configured: the query of its page (see test/e2e/app/main.ts). */
 export interface SyncDeviceOptions {

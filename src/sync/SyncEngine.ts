@@ -2,18 +2,11 @@ import { isSyncError, SyncError } from '../errors/SyncError.ts';
 import type { SyncEvent } from '../events/actorEvent.ts';
 import type { HostContext } from '../host/hostContext.ts';
 import { countPending } from '../store/outbox.ts';
-import { actorSegments } from '../store/segments.ts';
 import type { RemoteConfig } from '../webdav/remoteConfig.ts';
 import { backoffDelay } from './backoff.ts';
-import { claimVersion } from './claimVersion.ts';
-import { cleanStaging } from './cleanStaging.ts';
 import { confirmVersion } from './confirmVersion.ts';
-import { fixSegments } from './fixSegments.ts';
-import { fold } from './fold.ts';
 import { probeRemote } from './probeRemote.ts';
-import { readHead } from './readHead.ts';
-import { readRuns } from './readRuns.ts';
-import { uploadSegments } from './uploadSegments.ts';
+import { syncRound, type RoundMemory } from './syncRound.ts';
 import type { VersionFile } from './versionFile.ts';
 
 /** What status shows of an actor's sync. */
@@ -24,8 +17,6 @@ export interface SyncState {
 
 /** What status shows of the remote's capability probe. */
 export type ProbeVerdict = 'unknown' | 'passed' | { code: string; message: string };
-
-const maxClaimAttempts = 8;
 
 /**
  * Runs sync rounds (DESIGN.md §6): one at a time per actor, also across
@@ -38,12 +29,11 @@ const maxClaimAttempts = 8;
 export class SyncEngine {
   readonly #host: HostContext;
   readonly #remote: RemoteConfig;
-  readonly #versions = new Map<string, VersionFile>();
+  readonly #memory: RoundMemory = { versions: new Map(), layout: new Set() };
   readonly #loops = new Map<string, Promise<void>>();
   readonly #again = new Set<string>();
   readonly #wake = new Map<string, () => void>();
   readonly #states = new Map<string, SyncState>();
-  readonly #cleaned = new Set<string>();
   readonly #waiters = new Map<string, { seq: number; done: (confirmed: boolean) => void }[]>();
   readonly #confirmedUpTo = new Map<string, number>();
   readonly #onBackoff: () => void;
@@ -162,50 +152,16 @@ export class SyncEngine {
     });
   }
 
-  // One round: upload, probe, then fold and claim until a version holds everything listed.
   async #round(actorId: string): Promise<void> {
-    const host = this.#host;
-    const remote = this.#remote;
-    const [db, deviceId] = await Promise.all([host.db(), host.deviceId()]);
-    await fixSegments(db, actorId, deviceId);
-    await uploadSegments(remote, db, actorId);
-    await this.#probeOnce(deviceId);
-    if (!this.#cleaned.has(actorId)) {
-      await cleanStaging(remote, actorId, deviceId);
-      this.#cleaned.add(actorId);
-    }
-    for (let attempt = 0; attempt < maxClaimAttempts; attempt++) {
-      const head = await readHead(remote, actorId, this.#versions);
-      const runs = await readRuns(
-        remote,
-        actorId,
-        head,
-        deviceId,
-        await actorSegments(db, actorId),
-      );
-      const acked = (await db.get('actors', actorId))?.acked ?? 0;
-      const next = await fold({
-        head,
-        segments: runs.segments,
-        actorId,
-        commands: host.config.commands,
-        scope: host.config.scope,
-        turnTimeoutMs: host.config.turnTimeoutMs,
-        remoteKeyTtlMs: host.config.remoteKeyTtlMs,
-        self: { deviceId, acked },
-        nonce: crypto.randomUUID(),
-        now: Date.now(),
-      });
-      if (next === undefined) return this.#confirm(actorId, deviceId, head, runs.broken);
-      if (await claimVersion(remote, actorId, deviceId, next)) {
-        this.#versions.set(actorId, next);
-        return this.#confirm(actorId, deviceId, next, runs.broken);
-      }
-    }
-    throw new SyncError(
-      'remote-server-error',
-      `Lost the race for a new version ${maxClaimAttempts} times`,
+    const deviceId = await this.#host.deviceId();
+    const { version, broken } = await syncRound(
+      this.#host,
+      this.#remote,
+      actorId,
+      this.#memory,
+      (id) => this.#probeOnce(id),
     );
+    await this.#confirm(actorId, deviceId, version, broken);
   }
 
   async #confirm(

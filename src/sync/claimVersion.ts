@@ -21,14 +21,6 @@ export async function claimVersion(
   next: VersionFile,
 ): Promise<boolean> {
   const staging = remotePaths.staging(actorId, deviceId, next.nonce);
-  if (next.version === 1) {
-    // A MOVE into a missing parent fails differently everywhere (207, 409, 500): make `v/` first.
-    await ensureCollections(remote, [
-      remotePaths.actor(actorId),
-      remotePaths.versions(actorId),
-      remotePaths.stagingRoot(actorId),
-    ]);
-  }
   await stage(remote, actorId, staging, JSON.stringify(next));
   const target = remotePaths.version(actorId, next.version);
   const move = () =>

@@ -1,5 +1,6 @@
 import { davRequest, unexpected } from '../webdav/davRequest.ts';
 import type { RemoteConfig } from '../webdav/remoteConfig.ts';
+import { remotePaths } from './remotePaths.ts';
 
 /**
  * MKCOL each collection in order, parents first. Called only after a write
@@ -19,4 +20,26 @@ export async function ensureCollections(
 /** True for the answers servers give a write whose parent collection is missing. */
 export function parentMissing(response: Response): boolean {
   return response.status === 409 || response.status === 404;
+}
+
+/**
+ * Makes an actor's collections (`{id}/`, `log/`, `v/`, `staging/`) before its
+ * first version: a MOVE into a missing `v/` fails differently on every server
+ * (207, 409, 500). Resolves true when `log/` was made just now, so it holds
+ * nothing but what this device puts there.
+ */
+export async function ensureLayout(remote: RemoteConfig, actorId: string): Promise<boolean> {
+  const paths = [
+    remotePaths.actor(actorId),
+    remotePaths.log(actorId),
+    remotePaths.versions(actorId),
+    remotePaths.stagingRoot(actorId),
+  ];
+  let madeLog = false;
+  for (const path of paths) {
+    const response = await davRequest(remote, 'MKCOL', path);
+    if (!response.ok && response.status !== 405) throw unexpected('MKCOL', path, response);
+    if (path === remotePaths.log(actorId)) madeLog = response.status === 201;
+  }
+  return madeLog;
 }

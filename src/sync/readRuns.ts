@@ -18,7 +18,8 @@ export interface Runs {
 /**
  * Lists `log/` (one PROPFIND) and reads every device's gap-free run after
  * its watermark. This device's own segments are read from IndexedDB, not
- * fetched back.
+ * fetched back. With `onlyOwn` (a `log/` this device has just made) the
+ * listing is known without asking.
  */
 export async function readRuns(
   remote: RemoteConfig,
@@ -26,10 +27,12 @@ export async function readRuns(
   head: VersionFile,
   deviceId: string,
   own: readonly SegmentRecord[],
+  onlyOwn = false,
 ): Promise<Runs> {
-  const listing = (await listCollection(remote, remotePaths.log(actorId)))
-    .map(parseSegmentName)
-    .filter((named) => named !== undefined);
+  const names = onlyOwn
+    ? own.map((record) => record.name)
+    : await listCollection(remote, remotePaths.log(actorId));
+  const listing = names.map(parseSegmentName).filter((named) => named !== undefined);
   const local = new Map(own.map((record) => [record.name, record.body]));
   const segments: Segment[] = [];
   const stopped = new Set<string>();

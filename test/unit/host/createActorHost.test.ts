@@ -187,7 +187,8 @@ describe('receipt lifecycle', () => {
     const body = { type: 'record', value: 1 };
     await send('POST', '/actors/a/execute', { key: 'k', body });
     await settle(40);
-    await expect(host.sweep()).resolves.toBe(1);
+    // The host's own background sweep may get there first, so the count is not the point: the store is.
+    await host.sweep();
     expect((await dumpStores(dbName)).receipts).toEqual([]);
     const receipt = await send('GET', '/actors/a/tasks/k');
     expect(receipt.status).toBe(404);

@@ -56,6 +56,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       root,
       host,
       port: Number(env('DAV_PORT') ?? port + 1),
+      // Only the demo's own pages and worker: any other site could otherwise read and rewrite it.
+      allowOrigins: [`http://${host}:${port}`, `http://localhost:${port}`],
     });
     remote = dav.url;
     console.log(`embedded WebDAV remote: ${remote} (files in ${root})`);

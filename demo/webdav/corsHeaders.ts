@@ -8,9 +8,20 @@ export const CORS_ALLOW_HEADERS =
 /** Response headers the sync engine reads. */
 export const CORS_EXPOSE_HEADERS = 'ETag, Location, Last-Modified, DAV, Content-Length';
 
+/** Which web origins may use the server from a browser: a list, or `any` (only for tests). */
+export type AllowedOrigins = readonly string[] | 'any';
+
+/** True when the request comes from no browser page, or from one the server allows. */
+export function originAllowed(request: IncomingMessage, allowed: AllowedOrigins): boolean {
+  const origin = request.headers.origin;
+  return origin === undefined || allowed === 'any' || allowed.includes(origin);
+}
+
 /**
  * Sets CORS headers before anything else answers, so that 401s and errors carry them too:
  * a browser hides an answer without them, and the worker would see a bare network error.
+ * Call it only for an allowed origin: echoing any origin would let every web site the user
+ * visits read the remote and plant versions in it.
  */
 export function setCorsHeaders(request: IncomingMessage, response: ServerResponse): void {
   response.setHeader('Access-Control-Allow-Origin', request.headers.origin ?? '*');

@@ -8,7 +8,12 @@ import { Adapter as FileSystemAdapter } from '@nephele/adapter-file-system';
 import { checkBasicAuth } from './checkBasicAuth.ts';
 import type { BasicCredentials } from './checkBasicAuth.ts';
 import { createPathLock } from './createPathLock.ts';
-import { isCorsPreflight, setCorsHeaders } from './corsHeaders.ts';
+import {
+  isCorsPreflight,
+  originAllowed,
+  setCorsHeaders,
+  type AllowedOrigins,
+} from './corsHeaders.ts';
 import { requestLockScope } from './requestLockScope.ts';
 
 /** Options of {@link startEmbeddedWebdav}. */
@@ -21,6 +26,8 @@ export interface EmbeddedWebdavOptions {
   readonly port?: number;
   /** When set, every request but OPTIONS needs these Basic credentials. */
   readonly auth?: BasicCredentials;
+  /** Web origins whose pages and workers may use the server. Default: none (`any` is for tests). */
+  readonly allowOrigins?: AllowedOrigins;
 }
 
 /** A running embedded server. */
@@ -48,7 +55,7 @@ const anyone: Authenticator = {
  * await dav.close();
  */
 export async function startEmbeddedWebdav(options: EmbeddedWebdavOptions): Promise<EmbeddedWebdav> {
-  const { host = '127.0.0.1', port = 0, auth } = options;
+  const { host = '127.0.0.1', port = 0, auth, allowOrigins = [] } = options;
   const adapter = new FileSystemAdapter({
     root: resolve(options.root),
     // Hash the content: ETags then change with every write, whatever the clock does.
@@ -59,6 +66,12 @@ export async function startEmbeddedWebdav(options: EmbeddedWebdavOptions): Promi
   const lock = createPathLock();
 
   const server = createServer((request, response) => {
+    if (!originAllowed(request, allowOrigins)) {
+      response
+        .writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' })
+        .end('Origin not allowed\n');
+      return;
+    }
     setCorsHeaders(request, response);
     if (isCorsPreflight(request)) {
       response.writeHead(204).end();

@@ -23,6 +23,12 @@ export interface ActorClientOptions {
   /** Post `{type: 'actordav:sync'}` to the worker on the window's `online` event. Default true. */
   syncOnOnline?: boolean;
   /**
+   * While this page knows of unconfirmed messages, post `{type: 'actordav:sync'}`
+   * this often: an idle worker is stopped with its retry timer, and this is
+   * what brings pending work to a remote that came back. Default 10 s; 0 never.
+   */
+  syncIntervalMs?: number;
+  /**
    * Refuse to send (NoWorkerError) while no service worker controls the page,
    * so requests never reach the network by mistake. Default true.
    */
@@ -37,6 +43,7 @@ export interface ClientConfig {
   retry: Required<RetryOptions>;
   storage: Storage | null;
   syncOnOnline: boolean;
+  syncIntervalMs: number;
   requireController: boolean;
   fetch: typeof fetch;
 }
@@ -72,6 +79,8 @@ export function normalizeClientOptions(options: ActorClientOptions = {}): Client
   if (storage !== null && typeof storage?.getItem !== 'function') {
     throw new TypeError('options.storage must be a Storage (like localStorage) or null');
   }
+  const syncIntervalMs = options.syncIntervalMs ?? 10_000;
+  integer('syncIntervalMs', syncIntervalMs, 0);
   const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   if (typeof fetchImpl !== 'function') throw new TypeError('options.fetch must be a function');
   return {
@@ -79,6 +88,7 @@ export function normalizeClientOptions(options: ActorClientOptions = {}): Client
     retry,
     storage,
     syncOnOnline: flag('syncOnOnline', options.syncOnOnline, true),
+    syncIntervalMs,
     requireController: flag('requireController', options.requireController, true),
     fetch: fetchImpl,
   };

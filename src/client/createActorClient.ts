@@ -69,8 +69,13 @@ export function createActorClient(options: ActorClientOptions = {}): ActorClient
   const core = new ClientCore(config, store);
   // Keys heard of as pending, per actor: the worker lists counts, not keys.
   const heard = new Map<string, Set<string>>();
+  // Unconfirmed messages per actor, as the worker's sync events last counted them.
+  const unconfirmed = new Map<string, number>();
   const hub = new EventHub((event: ActorEvent) => {
-    if (event.type !== 'receipt') return;
+    if (event.type === 'sync') {
+      unconfirmed.set(event.actorId, event.pending);
+      return;
+    }
     const keys = heard.get(event.actorId) ?? new Set<string>();
     if (event.status === 'pending') {
       heard.set(event.actorId, keys.add(event.key));
@@ -89,6 +94,16 @@ export function createActorClient(options: ActorClientOptions = {}): ActorClient
   const onOnline = () => void syncNow();
   const listens = config.syncOnOnline && typeof globalThis.addEventListener === 'function';
   if (listens) globalThis.addEventListener('online', onOnline);
+  const hasPending = () =>
+    store.list().length > 0 ||
+    [...heard.values()].some((keys) => keys.size > 0) ||
+    [...unconfirmed.values()].some((count) => count > 0);
+  const nudger =
+    config.syncIntervalMs === 0
+      ? undefined
+      : setInterval(() => {
+          if (hasPending()) syncNow();
+        }, config.syncIntervalMs);
 
   const receiptOf = async (actorId: string, key: string) => {
     try {
@@ -172,6 +187,7 @@ export function createActorClient(options: ActorClientOptions = {}): ActorClient
     close() {
       hub.close();
       if (listens) globalThis.removeEventListener('online', onOnline);
+      clearInterval(nudger);
     },
   };
 }

@@ -116,8 +116,8 @@ export function createActorHost(options: ActorHostOptions = {}): ActorHost {
         if (startup !== undefined) event.waitUntil(startup.catch(() => undefined));
         startup = undefined;
       };
+      // Not `activate`: a new version would stay activating, and the pages waiting for it, until the remote answers.
       scope.addEventListener('fetch', keepStartup);
-      scope.addEventListener('activate', keepStartup);
       scope.addEventListener('sync', (event) => {
         if (event.tag === syncTag) event.waitUntil(syncAll());
       });

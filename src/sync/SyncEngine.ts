@@ -23,14 +23,16 @@ export type ProbeVerdict = 'unknown' | 'passed' | { code: string; message: strin
  * workers (the Web Lock `actordav:sync:{id}`). A request while a round runs
  * is folded into one more round after it (group commit: remote requests grow
  * with rounds, not messages). Network errors and 5xx back off with full
- * jitter and retry while the worker lives; anything else waits for the next
+ * jitter and retry on a timer while the worker lives (and Background Sync
+ * or a page's nudge when it does not); anything else waits for the next
  * trigger. Nothing pending is ever dropped.
  */
 export class SyncEngine {
   readonly #host: HostContext;
   readonly #remote: RemoteConfig;
   readonly #memory: RoundMemory = { versions: new Map(), layout: new Set() };
-  readonly #loops = new Map<string, Promise<void>>();
+  readonly #loops = new Set<string>();
+  readonly #rests = new Map<string, { promise: Promise<void>; resolve: () => void }>();
   readonly #again = new Set<string>();
   readonly #wake = new Map<string, () => void>();
   readonly #states = new Map<string, SyncState>();
@@ -47,17 +49,37 @@ export class SyncEngine {
     this.#onBackoff = onBackoff;
   }
 
-  /** Syncs an actor now, or once more after the round in flight; resolves when it rests. */
+  /**
+   * Syncs an actor now, or once more after the round in flight. Resolves when
+   * the actor rests: synced, stopped until the next trigger, or waiting out a
+   * backoff. The backoff itself is not part of the promise, which callers
+   * hand to `waitUntil`: a worker held open while the remote is down could
+   * never be replaced by a new version, nor let a page load that waits for it.
+   */
   request(actorId: string): Promise<void> {
-    const running = this.#loops.get(actorId);
-    if (running !== undefined) {
+    let rest = this.#rests.get(actorId);
+    if (rest === undefined) {
+      let resolve = () => {};
+      rest = { promise: new Promise<void>((done) => (resolve = done)), resolve };
+      this.#rests.set(actorId, rest);
+    }
+    if (this.#loops.has(actorId)) {
       this.#again.add(actorId);
       this.#wake.get(actorId)?.();
-      return running;
+    } else {
+      this.#loops.add(actorId);
+      // Not awaited on purpose: only the way to the next rest is, through the promise returned.
+      void this.#loop(actorId).finally(() => {
+        this.#loops.delete(actorId);
+        this.#settle(actorId);
+      });
     }
-    const loop = this.#loop(actorId).finally(() => this.#loops.delete(actorId));
-    this.#loops.set(actorId, loop);
-    return loop;
+    return rest.promise;
+  }
+
+  #settle(actorId: string): void {
+    this.#rests.get(actorId)?.resolve();
+    this.#rests.delete(actorId);
   }
 
   /** Syncs every actor this device knows: pushes what is pending, pulls what others wrote. */
@@ -109,6 +131,7 @@ export class SyncEngine {
         continue;
       }
       this.#onBackoff();
+      this.#settle(actorId);
       await this.#sleep(actorId, backoffDelay(attempt++));
     }
   }

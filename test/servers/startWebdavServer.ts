@@ -30,6 +30,8 @@ async function startEmbedded(options: WebdavServerOptions): Promise<WebdavServer
   const { tempDir, dataDir } = await makeServerDirs('embedded', options.dataDir);
   const dav = await startEmbeddedWebdav({
     root: dataDir,
+    // The test apps run on ports chosen per run; lighttpd and Apache are configured the same way.
+    allowOrigins: 'any',
     ...(options.port === undefined ? {} : { port: options.port }),
     ...(options.auth === undefined ? {} : { auth: options.auth }),
   });

@@ -304,4 +304,30 @@ describe('events, pending and sync', () => {
     vi.stubGlobal('navigator', { serviceWorker: { controller: null } });
     expect(client.syncNow()).toBe(false);
   });
+
+  it('nudges the worker every syncIntervalMs while a sync event counts unconfirmed messages', async () => {
+    vi.useFakeTimers();
+    const postMessage = vi.fn();
+    vi.stubGlobal('navigator', { serviceWorker: { controller: { postMessage } } });
+    const client = open({ storage: null, syncOnOnline: false, syncIntervalMs: 1000 });
+    const stop = client.subscribe(() => undefined);
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(postMessage).not.toHaveBeenCalled();
+    const channel = new BroadcastChannel('actordav');
+    const sync = { type: 'sync', actorId: 'ada', phase: 'failed', version: 0, error: null };
+    channel.postMessage({ ...sync, pending: 2 } satisfies ActorEvent);
+    await vi.advanceTimersByTimeAsync(50);
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(postMessage.mock.calls.length).toBeGreaterThanOrEqual(1);
+    expect(postMessage).toHaveBeenLastCalledWith({ type: 'actordav:sync' });
+    channel.postMessage({ ...sync, phase: 'synced', pending: 0 } satisfies ActorEvent);
+    await vi.advanceTimersByTimeAsync(50);
+    const calls = postMessage.mock.calls.length;
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(postMessage).toHaveBeenCalledTimes(calls);
+    channel.close();
+    stop();
+    client.close();
+    vi.useRealTimers();
+  });
 });

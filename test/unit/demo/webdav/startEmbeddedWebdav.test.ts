@@ -19,7 +19,7 @@ const send = (path: string, method: string, headers: Record<string, string> = {}
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'actordav-embedded-test-'));
-  dav = await startEmbeddedWebdav({ root, auth });
+  dav = await startEmbeddedWebdav({ root, auth, allowOrigins: ['http://app.test'] });
 });
 afterAll(async () => {
   await dav.close();
@@ -38,6 +38,18 @@ describe('startEmbeddedWebdav', () => {
     const denied = await fetch(dav.url, { method: 'PROPFIND', headers: { Origin: origin } });
     expect(denied.status).toBe(401);
     expect(denied.headers.get('access-control-allow-origin')).toBe(origin);
+  });
+
+  it('refuses, without CORS headers, a browser origin it was not told to allow', async () => {
+    for (const method of ['OPTIONS', 'PROPFIND', 'PUT']) {
+      const refused = await fetch(`${dav.url}planted.json`, {
+        method,
+        headers: { Origin: 'http://elsewhere.test', 'Access-Control-Request-Method': 'PUT' },
+      });
+      expect(refused.status).toBe(403);
+      expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+    }
+    await expect(readFile(join(root, 'planted.json'), 'utf8')).rejects.toThrow();
   });
 
   it('stores PUTs on disk and refuses a second MKCOL', async () => {

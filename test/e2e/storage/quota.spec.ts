@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  chromium,
+  expect,
+  test,
+  type BrowserContext,
+  type CDPSession,
+  type Page,
+} from '@playwright/test';
+import { call, expectProblem, freshActor, openApp } from '../support/app.ts';
+import { appUrl, chromiumLaunchOptions } from '../support/browser.ts';
+import { dumpDatabase, receiptsOf } from '../support/database.ts';
+import { stopWorkers } from '../support/worker.ts';
+
+// A device that runs out of room (DESIGN.md §2: QuotaExceededError → 507 storage-full): the
+// message that does not fit is refused and its key stays free, and nothing already accepted is
+// lost. The quota is made small with CDP `Storage.overrideQuotaForOrigin` before the database is
+// first opened (Chromium keeps the room it found when it opened it), in a persistent profile (an
+// off-the-record one keeps IndexedDB in memory).
+
+const origin = new URL(appUrl).origin;
+let profile: string;
+let context: BrowserContext;
+let page: Page;
+let cdp: CDPSession;
+
+test.beforeAll(async () => {
+  profile = await mkdtemp(join(tmpdir(), 'actordav-quota-'));
+  context = await chromium.launchPersistentContext(profile, {
+    ...chromiumLaunchOptions,
+    baseURL: appUrl,
+    serviceWorkers: 'allow',
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  cdp = await context.newCDPSession(page);
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 600 * 1024 });
+  await openApp(page);
+});
+
+test.afterAll(async () => {
+  await context.close();
+  await rm(profile, { recursive: true, force: true });
+});
+
+// Incompressible, so that every write really takes room.
+const padding = () => randomBytes(24 * 1024).toString('base64');
+const putTask = (actor: string, key: string, pad: string) =>
+  call(page, { method: 'PUT', path: `/actors/${actor}/tasks`, key, body: { key, pad } });
+
+test('storage full: 507 storage-full, the key stays free, nothing accepted is lost', async () => {
+  const actor = freshActor('quota');
+  const accepted: string[] = [];
+  const pads = new Map<string, string>();
+  for (let i = 0; i < 3; i++) {
+    const answer = await putTask(actor, `small-${i}`, '');
+    expect(answer.status, answer.text).toBe(201);
+    accepted.push(`small-${i}`);
+  }
+  // Every task rewrites the actor's whole state, so big tasks soon exceed the quota.
+  let refusedKey: string | undefined;
+  for (let i = 0; i < 40 && refusedKey === undefined; i++) {
+    const key = `big-${i}`;
+    pads.set(key, padding());
+    const answer = await putTask(actor, key, pads.get(key) ?? '');
+    if (answer.status === 201) {
+      accepted.push(key);
+      continue;
+    }
+    expectProblem(answer, 507, 'storage-full');
+    refusedKey = key;
+  }
+  expect(refusedKey, 'the quota was never hit').toBeDefined();
+  expect(accepted.length, 'something big was accepted before the disk was full').toBeGreaterThan(3);
+  const refused = refusedKey ?? '';
+  const refusedPad = pads.get(refused) ?? '';
+
+  // The refused message left no receipt: its key is free, and a retry while still full is refused again.
+  const receipt = await call(page, { path: `/actors/${actor}/tasks/${refused}` });
+  expectProblem(receipt, 404, 'receipt-not-found');
+  expectProblem(await putTask(actor, refused, refusedPad), 507, 'storage-full');
+
+  // Everything accepted before is still there, each once, with its receipt.
+  const expectAllKept = async () => {
+    const state = await call(page, { path: `/actors/${actor}/state` });
+    expect(state.status).toBe(200);
+    const keys = ((state.json as { tasks: { key: string }[] }).tasks ?? []).map((t) => t.key);
+    expect(keys).toEqual(accepted);
+    const receipts = receiptsOf(await dumpDatabase(page), actor);
+    for (const key of accepted) {
+      expect(receipts.get(key), key).toMatchObject({ status: 'done', answer: { status: 201 } });
+    }
+    return receipts;
+  };
+  expect((await expectAllKept()).has(refused)).toBe(false);
+  // An accepted key replays its answer, even while the disk is full.
+  const replay = await putTask(actor, 'small-0', '');
+  expect(replay.status).toBe(201);
+  expect(replay.headers['idempotent-replayed']).toBe('true');
+
+  // Room again (a new worker opens the database and sees it): the refused key is accepted as a new message, once.
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin });
+  await stopWorkers(page);
+  const retry = await putTask(actor, refused, refusedPad);
+  expect(retry.status, retry.text).toBe(201);
+  expect(retry.headers['idempotent-replayed']).toBeUndefined();
+  accepted.push(refused);
+  await expectAllKept();
+});

@@ -314,7 +314,13 @@ describe('events, pending and sync', () => {
     await vi.advanceTimersByTimeAsync(3000);
     expect(postMessage).not.toHaveBeenCalled();
     const channel = new BroadcastChannel('actordav');
-    const sync = { type: 'sync', actorId: 'ada', phase: 'failed', version: 0, error: null };
+    const sync = {
+      type: 'sync',
+      actorId: 'ada',
+      phase: 'failed',
+      version: 0,
+      error: null,
+    } as const;
     channel.postMessage({ ...sync, pending: 2 } satisfies ActorEvent);
     await vi.advanceTimersByTimeAsync(50);
     await vi.advanceTimersByTimeAsync(2000);

@@ -133,7 +133,7 @@ test('PROPFIND answers XML that is not a multistatus (an HTML page): remote-prot
   const actor = freshActor('html-root');
   const restore = remote.override({
     method: 'PROPFIND',
-    path: new RegExp(`^/${actor}/log/$`),
+    path: versionsPath(actor),
     answer: { status: 207, headers: xml, body: '<html><body><a href="/">login</a></body></html>' },
   });
   await expectStuck(actor, 'remote-protocol');

@@ -95,11 +95,11 @@ export async function acceptBatch(
       const write = db.transaction(['actors', 'receipts', 'outbox'], 'readwrite', {
         durability: 'strict',
       });
-      await commit(write, (tx) => [
-        tx.objectStore('actors').put(actor),
-        ...accepted.map(({ receipt }) => tx.objectStore('receipts').put(receipt)),
-        ...(final ? [] : accepted.map(({ outbox }) => tx.objectStore('outbox').put(outbox))),
-      ]);
+      await commit(write, function* (tx) {
+        yield tx.objectStore('actors').put(actor);
+        for (const { receipt } of accepted) yield tx.objectStore('receipts').put(receipt);
+        if (!final) for (const { outbox } of accepted) yield tx.objectStore('outbox').put(outbox);
+      });
     } catch (error) {
       const refusal = storageError(error);
       for (const { letter } of accepted) letter.refuse(refusal);

@@ -8,15 +8,20 @@ interface Committable {
  * Issues every write of one transaction and waits for it to complete: all
  * of them or none (DESIGN.md §3). A write that throws at once (say a
  * DataCloneError) would otherwise leave the writes issued before it to
- * commit; the transaction is aborted instead.
+ * commit; the transaction is aborted instead. `writes` yields each write as
+ * it issues it, so every one issued is known, and awaited, even then.
  */
 export async function commit<T extends Committable>(
   transaction: T,
-  writes: (transaction: T) => Promise<unknown>[],
+  writes: (transaction: T) => Iterable<Promise<unknown>>,
 ): Promise<void> {
+  const issued: Promise<unknown>[] = [];
   try {
-    await Promise.all([...writes(transaction), transaction.done]);
+    for (const write of writes(transaction)) issued.push(write);
+    await Promise.all([...issued, transaction.done]);
   } catch (error) {
+    // After an abort, every issued write and `done` reject: they are expected, not unhandled.
+    for (const write of [...issued, transaction.done]) write.catch(() => undefined);
     try {
       transaction.abort();
     } catch {

@@ -110,19 +110,18 @@ export function confirmVersion(
     const write = db.transaction(['actors', 'outbox', 'receipts', 'segments'], 'readwrite', {
       durability: 'strict',
     });
-    await commit(write, (tx) => [
-      tx.objectStore('actors').put(actor),
-      ...finals.map((receipt) => tx.objectStore('receipts').put(receipt)),
-      ...confirmedSeqs.map((seq) => tx.objectStore('outbox').delete([actorId, seq])),
+    await commit(write, function* (tx) {
+      yield tx.objectStore('actors').put(actor);
+      for (const receipt of finals) yield tx.objectStore('receipts').put(receipt);
+      for (const seq of confirmedSeqs) yield tx.objectStore('outbox').delete([actorId, seq]);
       // A segment goes with its rows: one still holding a stuck row stays, or it would be fixed again.
-      ...segments
-        .filter(
-          (segment) =>
-            segment.last <= upTo &&
-            ![...stuck].some((seq) => seq >= segment.first && seq <= segment.last),
-        )
-        .map((segment) => tx.objectStore('segments').delete([actorId, segment.first])),
-    ]);
+      for (const segment of segments) {
+        const holdsStuck = [...stuck].some((seq) => seq >= segment.first && seq <= segment.last);
+        if (segment.last <= upTo && !holdsStuck) {
+          yield tx.objectStore('segments').delete([actorId, segment.first]);
+        }
+      }
+    });
     for (const receipt of finals) host.emit(receiptEvent(receipt));
     return { confirmedUpTo: upTo, fork, pending: rows.length - confirmedSeqs.length };
   });

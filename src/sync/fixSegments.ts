@@ -45,5 +45,7 @@ export async function fixSegments(db: ActorDb, actorId: string, deviceId: string
     records.push({ actorId, first, last, name, body, uploaded: false });
   }
   const write = db.transaction('segments', 'readwrite', { durability: 'strict' });
-  await commit(write, (tx) => records.map((record) => tx.store.put(record)));
+  await commit(write, function* (tx) {
+    for (const record of records) yield tx.store.put(record);
+  });
 }

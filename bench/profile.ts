@@ -120,7 +120,7 @@ async function main(): Promise<void> {
     await browser.close();
     await server.close();
     await sleep(100);
-    await rm(work, { recursive: true, force: true });
+    await rm(work, { recursive: true, force: true, maxRetries: 5 });
   }
 }
 

@@ -97,8 +97,8 @@ async function mainRepetition(server: BenchServer, work: string, rep: number) {
     forget();
     await proxy.close();
     await dav.close();
-    await rm(profile, { recursive: true, force: true });
-    await rm(davRoot, { recursive: true, force: true });
+    await rm(profile, { recursive: true, force: true, maxRetries: 5 });
+    await rm(davRoot, { recursive: true, force: true, maxRetries: 5 });
   }
 }
 
@@ -127,7 +127,7 @@ async function main(): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'actordav-bench-'));
   const forget = stopOnInterrupt(async () => {
     await server.close();
-    await rm(work, { recursive: true, force: true });
+    await rm(work, { recursive: true, force: true, maxRetries: 5 });
   });
   const reps: RepetitionFigures[] = [];
   const remoteCounts: { actordav: unknown; workbox: unknown }[] = [];
@@ -152,7 +152,7 @@ async function main(): Promise<void> {
   } finally {
     forget();
     await server.close();
-    await rm(work, { recursive: true, force: true });
+    await rm(work, { recursive: true, force: true, maxRetries: 5 });
   }
   const rows = resultRows(reps, bundles, labels(size));
   const load = [loadBefore, loadavg()[0] ?? 0].map((value) => value.toFixed(1)).join(' → ');

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium } from '@playwright/test';
 import { chromiumLaunchOptions } from '../../test/e2e/support/browser.ts';
 
@@ -64,6 +65,21 @@ export async function launchBrowser(
       const timer = setTimeout(killGroup, 10_000);
       await exited;
       clearTimeout(timer);
+      // Helpers may outlive the browser by a moment (and still write to the profile).
+      // (A zombie left to init still counts as alive: give up after a few seconds.)
+      for (let waited = 0; waited < 6000 && groupAlive(group); waited += 50) {
+        if (waited === 5000) killGroup();
+        await sleep(50);
+      }
     },
   };
+}
+
+function groupAlive(group: number): boolean {
+  try {
+    process.kill(group, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

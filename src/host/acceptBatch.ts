@@ -2,7 +2,7 @@ import { applyMessage } from '../actor/applyMessage.ts';
 import { ActorError } from '../errors/ActorError.ts';
 import { tooManyPending, type Queued } from '../mailbox/Mailbox.ts';
 import { actorRange } from '../store/actorRange.ts';
-import { commit } from '../store/commit.ts';
+import { issueAll } from '../store/commit.ts';
 import { unexpired } from '../store/receipts.ts';
 import type { ActorRecord, OutboxRecord, ReceiptRecord } from '../store/schema.ts';
 import type { HostContext } from './hostContext.ts';
@@ -14,8 +14,8 @@ import { receiptEvent } from './receiptEvent.ts';
  * (another tab's worker may have answered a key meanwhile), runs each new
  * message on the state the previous one left, and commits every accepted
  * message's state, receipt and (with a remote) outbox row in ONE strict
- * transaction. No answer is given before that transaction completes (the
- * output gate).
+ * transaction, which other actors' turns may share. No answer is given
+ * before that transaction completes (the output gate).
  */
 export async function acceptBatch(
   host: HostContext,
@@ -24,12 +24,16 @@ export async function acceptBatch(
 ): Promise<void> {
   const { config } = host;
   const final = config.remote === undefined;
-  const [db, device] = await Promise.all([host.db(), host.deviceId()]);
-  const read = db.transaction(['actors', 'receipts', 'outbox'], 'readonly');
-  const [record, stored, backlog] = await Promise.all([
-    read.objectStore('actors').get(actorId),
-    Promise.all(batch.map((letter) => read.objectStore('receipts').get([actorId, letter.key]))),
-    read.objectStore('outbox').count(actorRange(actorId)),
+  const [device, [record, stored, backlog]] = await Promise.all([
+    host.deviceId(),
+    host.reads.run((read) =>
+      Promise.all([
+        read.objectStore('actors').get(actorId),
+        Promise.all(batch.map((letter) => read.objectStore('receipts').get([actorId, letter.key]))),
+        // Without a remote nothing is ever queued for it.
+        final ? 0 : read.objectStore('outbox').count(actorRange(actorId)),
+      ]),
+    ),
   ]);
   const now = Date.now();
   let current = await host.versionedState(record);
@@ -92,14 +96,17 @@ export async function acceptBatch(
       version: record?.version ?? 0,
     };
     try {
-      const write = db.transaction(['actors', 'receipts', 'outbox'], 'readwrite', {
-        durability: 'strict',
-      });
-      await commit(write, function* (tx) {
-        yield tx.objectStore('actors').put(actor);
-        for (const { receipt } of accepted) yield tx.objectStore('receipts').put(receipt);
-        if (!final) for (const { outbox } of accepted) yield tx.objectStore('outbox').put(outbox);
-      });
+      await host.writes.run((tx) =>
+        issueAll(
+          (function* () {
+            yield tx.objectStore('actors').put(actor);
+            for (const { receipt } of accepted) yield tx.objectStore('receipts').put(receipt);
+            if (!final) {
+              for (const { outbox } of accepted) yield tx.objectStore('outbox').put(outbox);
+            }
+          })(),
+        ),
+      );
     } catch (error) {
       const refusal = storageError(error);
       for (const { letter } of accepted) letter.refuse(refusal);

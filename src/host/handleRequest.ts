@@ -5,7 +5,7 @@ import { parseRoute } from '../http/parseRoute.ts';
 import { problemAnswer } from '../http/problemAnswer.ts';
 import { readJsonBody } from '../http/readJsonBody.ts';
 import { fingerprint } from '../idempotency/fingerprint.ts';
-import { liveReceipt } from '../store/receipts.ts';
+import { liveReceipt, unexpired } from '../store/receipts.ts';
 import type { HostParts, KeepAlive } from './hostParts.ts';
 import { readResource } from './readResource.ts';
 import { toMessage } from './toMessage.ts';
@@ -47,8 +47,10 @@ export async function handleRequest(
       context.config.commands,
     );
     const print = await fingerprint(request.method, url.pathname, message.ifMatch, body.bytes);
-    const db = await context.db();
-    const stored = await liveReceipt(db, route.actorId, key, Date.now());
+    const stored = unexpired(
+      await context.reads.run((tx) => tx.objectStore('receipts').get([route.actorId, key])),
+      Date.now(),
+    );
     if (stored !== undefined) {
       if (stored.fingerprint !== print) throw new ActorError('key-reused');
       return toResponse(stored.answer, true);

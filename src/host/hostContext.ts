@@ -5,13 +5,18 @@ import { stateEtag } from '../actor/stateEtag.ts';
 import type { ActorRecord } from '../store/schema.ts';
 import { deviceId } from '../store/deviceId.ts';
 import { openDb, type ActorDb } from '../store/openDb.ts';
+import { SharedTransactions } from '../store/SharedTransactions.ts';
 import type { HostConfig } from './options.ts';
 
-/** What every part of one host shares: its config, its database and this device's id. */
+/** What every part of one host shares: its config, its database, and this device's id. */
 export interface HostContext {
   config: HostConfig;
   db(): Promise<ActorDb>;
   deviceId(): Promise<string>;
+  /** Reads of the message stores, sharing transactions across actors. */
+  reads: SharedTransactions<'readonly'>;
+  /** Strict writes of the message stores, sharing transactions across actors. */
+  writes: SharedTransactions<'readwrite'>;
   /** An actor's current local state; an actor never written starts as `{}`. */
   versionedState(record: ActorRecord | undefined): Promise<VersionedState>;
   /** Tells every tab (BroadcastChannel). */
@@ -26,6 +31,8 @@ export function createHostContext(config: HostConfig): HostContext {
   return {
     config,
     db,
+    reads: new SharedTransactions(db, 'readonly'),
+    writes: new SharedTransactions(db, 'readwrite', { durability: 'strict' }),
     deviceId() {
       device ??= db().then(deviceId);
       device.catch(() => (device = undefined));

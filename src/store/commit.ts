@@ -15,18 +15,33 @@ export async function commit<T extends Committable>(
   transaction: T,
   writes: (transaction: T) => Iterable<Promise<unknown>>,
 ): Promise<void> {
+  try {
+    await Promise.all([issueAll(writes(transaction)), transaction.done]);
+  } catch (error) {
+    abortQuietly(transaction);
+    throw error;
+  }
+}
+
+/** Issues each write `writes` yields; the one promise settles when all of them have. */
+export async function issueAll(writes: Iterable<Promise<unknown>>): Promise<unknown[]> {
   const issued: Promise<unknown>[] = [];
   try {
-    for (const write of writes(transaction)) issued.push(write);
-    await Promise.all([...issued, transaction.done]);
+    for (const write of writes) issued.push(write);
   } catch (error) {
-    // After an abort, every issued write and `done` reject: they are expected, not unhandled.
-    for (const write of [...issued, transaction.done]) write.catch(() => undefined);
-    try {
-      transaction.abort();
-    } catch {
-      // It already finished, or aborted on its own: either way nothing more commits.
-    }
+    // The transaction is about to be aborted, and every write issued with it rejects: expected, not unhandled.
+    for (const write of issued) write.catch(() => undefined);
     throw error;
+  }
+  return Promise.all(issued);
+}
+
+/** Aborts a transaction whose failure the caller already holds; its `done` rejects as expected. */
+export function abortQuietly(transaction: Committable): void {
+  transaction.done.catch(() => undefined);
+  try {
+    transaction.abort();
+  } catch {
+    // It already finished, or aborted on its own: either way nothing more commits.
   }
 }

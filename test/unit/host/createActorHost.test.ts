@@ -14,10 +14,12 @@ afterEach(() => {
 
 const milk = { title: 'milk' };
 
-// Every IndexedDB transaction the host opens, to see lookups and commits.
+// Every IndexedDB transaction the host opens, and every get, to see lookups and commits.
 const transactionSpy = vi.spyOn(IDBDatabase.prototype, 'transaction');
+const getSpy = vi.spyOn(IDBObjectStore.prototype, 'get');
 beforeEach(() => {
   transactionSpy.mockClear();
+  getSpy.mockClear();
 });
 
 /**
@@ -26,9 +28,7 @@ beforeEach(() => {
  */
 async function untilQueued(count: number): Promise<void> {
   const lookups = () =>
-    transactionSpy.mock.calls.filter(
-      ([stores, mode]) => stores === 'receipts' && mode === 'readonly',
-    ).length;
+    getSpy.mock.contexts.filter((store) => (store as IDBObjectStore).name === 'receipts').length;
   const target = lookups() + count;
   await vi.waitFor(() => expect(lookups()).toBeGreaterThanOrEqual(target));
   await settle(30);

@@ -1,8 +1,4 @@
 /** A PROPFIND answer that is not well-formed XML or not a WebDAV multistatus. */
 export class MultistatusParseError extends Error {
   override name = 'MultistatusParseError' as const;
-
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-  }
 }

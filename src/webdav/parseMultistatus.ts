@@ -1,8 +1,6 @@
-import { parseXml } from '@rgrove/parse-xml';
-import type { XmlElement } from '@rgrove/parse-xml';
 import { MultistatusParseError } from './MultistatusParseError.ts';
-import { resolveXmlNames } from './resolveXmlNames.ts';
-import type { NamedElement } from './resolveXmlNames.ts';
+import { parseXml } from './parseXml.ts';
+import type { XmlElement } from './parseXml.ts';
 
 /** One `<D:response>` of a multistatus answer. */
 export interface MultistatusEntry {
@@ -27,7 +25,15 @@ const DAV = 'DAV:';
  * @throws {MultistatusParseError} on malformed XML or a root other than `DAV:multistatus`.
  */
 export function parseMultistatus(xml: string): MultistatusEntry[] {
-  const multistatus = resolveXmlNames(parseRoot(xml));
+  let multistatus: XmlElement;
+  try {
+    multistatus = parseXml(xml);
+  } catch (cause) {
+    throw new MultistatusParseError(
+      `the multistatus body is not well-formed XML: ${(cause as Error).message}`,
+      { cause },
+    );
+  }
   if (!isDav(multistatus, 'multistatus')) {
     throw new MultistatusParseError(
       `expected a DAV: multistatus, got {${multistatus.namespace}}${multistatus.localName}`,
@@ -36,37 +42,23 @@ export function parseMultistatus(xml: string): MultistatusEntry[] {
   return davChildren(multistatus, 'response').map(toEntry);
 }
 
-function parseRoot(xml: string): XmlElement {
-  let root: XmlElement | null;
-  try {
-    root = parseXml(xml).root;
-  } catch (error) {
-    throw new MultistatusParseError('the multistatus body is not well-formed XML', {
-      cause: error,
-    });
-  }
-  if (root === null) throw new MultistatusParseError('the multistatus body has no root element');
-  return root;
-}
-
-function toEntry(response: NamedElement): MultistatusEntry {
-  const hrefText = davChild(response, 'href')?.text.trim();
-  if (!hrefText) throw new MultistatusParseError('a multistatus response has no href');
-  const propstats = davChildren(response, 'propstat').map((propstat) => ({
-    status: parseStatus(davChild(propstat, 'status')?.text),
-    prop: davChild(propstat, 'prop'),
-  }));
-  const found = propstats.filter((p) => p.status === undefined || isSuccess(p.status));
+function toEntry(response: XmlElement): MultistatusEntry {
+  const href = davChild(response, 'href')?.text.trim();
+  if (!href) throw new MultistatusParseError('a multistatus response has no href');
+  const found = davChildren(response, 'propstat')
+    .map((propstat) => ({ status: parseStatus(propstat), prop: davChild(propstat, 'prop') }))
+    .filter(({ status }) => status === undefined || (status >= 200 && status < 300));
   const prop = (name: string) =>
-    found.map((p) => (p.prop ? davChild(p.prop, name) : undefined)).find((e) => e !== undefined);
+    found.map((p) => p.prop && davChild(p.prop, name)).find((e) => e !== undefined);
+  const text = (name: string) => prop(name)?.text.trim();
 
-  const status = parseStatus(davChild(response, 'status')?.text) ?? found[0]?.status;
+  const status = parseStatus(response) ?? found[0]?.status;
   const resourcetype = prop('resourcetype');
-  const etag = prop('getetag')?.text.trim();
-  const lastModified = prop('getlastmodified')?.text.trim();
-  const contentLength = prop('getcontentlength')?.text.trim();
+  const etag = text('getetag');
+  const lastModified = text('getlastmodified');
+  const contentLength = text('getcontentlength');
   return {
-    href: hrefPath(hrefText),
+    href: hrefPath(href),
     ...(status === undefined ? {} : { status }),
     isCollection: resourcetype !== undefined && davChild(resourcetype, 'collection') !== undefined,
     ...(etag ? { etag: /^(W\/)?"/.test(etag) ? etag : `"${etag}"` } : {}),
@@ -88,23 +80,20 @@ function hrefPath(href: string): string {
   }
 }
 
-function parseStatus(line: string | undefined): number | undefined {
-  const code = /^\s*HTTP\/\d(?:\.\d)?\s+(\d{3})/.exec(line ?? '')?.[1];
+/** The code in an element's `<D:status>` line, e.g. 412 from `HTTP/1.1 412 Precondition Failed`. */
+function parseStatus(element: XmlElement): number | undefined {
+  const code = /^\s*HTTP\/\d(?:\.\d)?\s+(\d{3})/.exec(davChild(element, 'status')?.text ?? '')?.[1];
   return code === undefined ? undefined : Number(code);
 }
 
-function isSuccess(status: number): boolean {
-  return status >= 200 && status < 300;
-}
-
-function isDav(element: NamedElement, localName: string): boolean {
+function isDav(element: XmlElement, localName: string): boolean {
   return element.namespace === DAV && element.localName === localName;
 }
 
-function davChildren(element: NamedElement, localName: string): NamedElement[] {
+function davChildren(element: XmlElement, localName: string): XmlElement[] {
   return element.children.filter((child) => isDav(child, localName));
 }
 
-function davChild(element: NamedElement, localName: string): NamedElement | undefined {
+function davChild(element: XmlElement, localName: string): XmlElement | undefined {
   return element.children.find((child) => isDav(child, localName));
 }

@@ -64,7 +64,7 @@ export function createActorHost(options: ActorHostOptions = {}): ActorHost {
   const context = createHostContext(config);
   const parts: HostParts = {
     context,
-    mailbox: new Mailbox((actorId, batch) => acceptBatch(context, actorId, batch), {
+    mailbox: new Mailbox((actorId, batch) => acceptBatch(context, actorId, batch), context.locks, {
       onDuplicateInFlight: config.onDuplicateInFlight,
       maxQueuedPerActor: config.maxPendingPerActor,
     }),

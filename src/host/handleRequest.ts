@@ -47,13 +47,16 @@ export async function handleRequest(
       context.config.commands,
     );
     const print = await fingerprint(request.method, url.pathname, message.ifMatch, body.bytes);
-    const stored = unexpired(
-      await context.reads.run((tx) => tx.objectStore('receipts').get([route.actorId, key])),
-      Date.now(),
-    );
-    if (stored !== undefined) {
-      if (stored.fingerprint !== print) throw new ActorError('key-reused');
-      return toResponse(stored.answer, true);
+    // A replay is answered without the actor's lock; when this worker holds it anyway, the turn's own read finds the key.
+    if (!context.locks.leased(route.actorId)) {
+      const stored = unexpired(
+        await context.reads.run((tx) => tx.objectStore('receipts').get([route.actorId, key])),
+        Date.now(),
+      );
+      if (stored !== undefined) {
+        if (stored.fingerprint !== print) throw new ActorError('key-reused');
+        return toResponse(stored.answer, true);
+      }
     }
     const delivery = await parts.mailbox.submit({
       actorId: route.actorId,

@@ -1,7 +1,7 @@
 import { ActorError } from '../errors/ActorError.ts';
 import type { StoredAnswer } from '../http/answer.ts';
 import type { Message } from '../actor/message.ts';
-import { withActorLock } from './actorLock.ts';
+import type { ActorLocks } from './ActorLocks.ts';
 
 /** A message on its way into an actor's mailbox. */
 export interface Letter {
@@ -42,13 +42,15 @@ export interface MailboxOptions {
  */
 export class Mailbox {
   readonly #handle: BatchHandler;
+  readonly #locks: ActorLocks;
   readonly #options: MailboxOptions;
   readonly #queues = new Map<string, Queued[]>();
   readonly #draining = new Set<string>();
   readonly #inFlight = new Map<string, { fingerprint: string; done: Promise<Delivery> }>();
 
-  constructor(handle: BatchHandler, options: MailboxOptions) {
+  constructor(handle: BatchHandler, locks: ActorLocks, options: MailboxOptions) {
     this.#handle = handle;
+    this.#locks = locks;
     this.#options = options;
   }
 
@@ -88,7 +90,7 @@ export class Mailbox {
     if (this.#draining.has(actorId)) return;
     this.#draining.add(actorId);
     try {
-      await withActorLock(actorId, async () => {
+      await this.#locks.run(actorId, async () => {
         for (let batch = this.#take(actorId); batch.length > 0; batch = this.#take(actorId)) {
           try {
             await this.#handle(actorId, batch);

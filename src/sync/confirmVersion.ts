@@ -3,7 +3,6 @@ import { canonicalJson } from '../actor/canonicalJson.ts';
 import { stateEtag } from '../actor/stateEtag.ts';
 import type { HostContext } from '../host/hostContext.ts';
 import { receiptEvent } from '../host/receiptEvent.ts';
-import { withActorLock } from '../mailbox/actorLock.ts';
 import { actorRange } from '../store/actorRange.ts';
 import { commit } from '../store/commit.ts';
 import type { ActorRecord, ReceiptRecord } from '../store/schema.ts';
@@ -32,7 +31,7 @@ export function confirmVersion(
   deviceId: string,
   version: VersionFile,
 ): Promise<Confirmation> {
-  return withActorLock(actorId, async () => {
+  return host.locks.run(actorId, async () => {
     const { config } = host;
     const db = await host.db();
     const mine = version.devices[deviceId];

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createActorHost } from '../../../src/host/createActorHost.ts';
 import type { FetchEventLike } from '../../../src/host/workerScope.ts';
 import { fingerprint } from '../../../src/idempotency/fingerprint.ts';
+import { Mailbox } from '../../../src/mailbox/Mailbox.ts';
 import { dumpStores } from '../support/database.ts';
 import { settle } from '../support/deferred.ts';
 import { testCommands, testHost } from '../support/host.ts';
@@ -14,23 +15,18 @@ afterEach(() => {
 
 const milk = { title: 'milk' };
 
-// Every IndexedDB transaction the host opens, and every get, to see lookups and commits.
+// Every IndexedDB transaction the host opens, to see commits, and every letter the mailbox takes.
 const transactionSpy = vi.spyOn(IDBDatabase.prototype, 'transaction');
-const getSpy = vi.spyOn(IDBObjectStore.prototype, 'get');
+const submitSpy = vi.spyOn(Mailbox.prototype, 'submit');
 beforeEach(() => {
   transactionSpy.mockClear();
-  getSpy.mockClear();
+  submitSpy.mockClear();
 });
 
-/**
- * Waits until `count` more requests have looked up their stored receipt
- * (the last step before the mailbox), then lets those lookups finish.
- */
+/** Waits until `count` more requests have reached the mailbox. */
 async function untilQueued(count: number): Promise<void> {
-  const lookups = () =>
-    getSpy.mock.contexts.filter((store) => (store as IDBObjectStore).name === 'receipts').length;
-  const target = lookups() + count;
-  await vi.waitFor(() => expect(lookups()).toBeGreaterThanOrEqual(target));
+  const target = submitSpy.mock.calls.length + count;
+  await vi.waitFor(() => expect(submitSpy.mock.calls.length).toBeGreaterThanOrEqual(target));
   await settle(30);
 }
 

@@ -7,6 +7,7 @@ import {
   type MailboxOptions,
   type Queued,
 } from '../../../src/mailbox/Mailbox.ts';
+import { ActorLocks } from '../../../src/mailbox/ActorLocks.ts';
 import { deferred, type Deferred } from '../support/deferred.ts';
 import { expectRejectCode } from '../support/errors.ts';
 
@@ -50,15 +51,20 @@ function recorder() {
   return { batches, handle, hold };
 }
 
+const leaseMs = 10;
 const options: MailboxOptions = { onDuplicateInFlight: 'wait', maxQueuedPerActor: 100 };
 
 describe('Mailbox', () => {
   it('runs one letter and resolves with its answer, under the actor lock', async () => {
     const { batches, handle } = recorder();
-    const mailbox = new Mailbox(async (actorId, batch) => {
-      expect(locks.isHeld(`actordav:actor:${actorId}`)).toBe(true);
-      await handle(actorId, batch);
-    }, options);
+    const mailbox = new Mailbox(
+      async (actorId, batch) => {
+        expect(locks.isHeld(`actordav:actor:${actorId}`)).toBe(true);
+        await handle(actorId, batch);
+      },
+      new ActorLocks(leaseMs),
+      options,
+    );
     const delivery = await mailbox.submit(letter('m1', 'k1'));
     expect(delivery).toEqual({
       answer: answerFor({ ...letter('m1', 'k1'), deliver() {}, refuse() {} }),
@@ -71,7 +77,7 @@ describe('Mailbox', () => {
 
   it('puts letters that arrive during a batch together into the next batch, in order', async () => {
     const { batches, handle, hold } = recorder();
-    const mailbox = new Mailbox(handle, options);
+    const mailbox = new Mailbox(handle, new ActorLocks(leaseMs), options);
     const first = hold('k1');
     const answers = [mailbox.submit(letter('m2', 'k1'))];
     await first.running;
@@ -91,14 +97,14 @@ describe('Mailbox', () => {
 
   it('takes letters submitted in one go as one batch', async () => {
     const { batches, handle } = recorder();
-    const mailbox = new Mailbox(handle, options);
+    const mailbox = new Mailbox(handle, new ActorLocks(leaseMs), options);
     await Promise.all(['a', 'b', 'c'].map((key) => mailbox.submit(letter('m3', key))));
     expect(batches).toEqual([{ actorId: 'm3', keys: ['a', 'b', 'c'] }]);
   });
 
   it('never runs two batches of one actor at once, and keeps actors apart', async () => {
     const { batches, handle, hold } = recorder();
-    const mailbox = new Mailbox(handle, options);
+    const mailbox = new Mailbox(handle, new ActorLocks(leaseMs), options);
     const slow = hold('slow');
     const slowAnswer = mailbox.submit(letter('m4-x', 'slow'));
     await slow.running;
@@ -118,16 +124,20 @@ describe('Mailbox', () => {
     let calls = 0;
     const started = deferred();
     const gate = deferred();
-    const mailbox = new Mailbox(async (_actorId, batch) => {
-      calls++;
-      if (calls === 1) {
-        started.resolve();
-        await gate.promise;
-        throw failure;
-      }
-      for (const item of batch)
-        item.deliver({ answer: answerFor(item), replayed: false, seq: calls });
-    }, options);
+    const mailbox = new Mailbox(
+      async (_actorId, batch) => {
+        calls++;
+        if (calls === 1) {
+          started.resolve();
+          await gate.promise;
+          throw failure;
+        }
+        for (const item of batch)
+          item.deliver({ answer: answerFor(item), replayed: false, seq: calls });
+      },
+      new ActorLocks(leaseMs),
+      options,
+    );
     const doomed = [mailbox.submit(letter('m5', 'a')), mailbox.submit(letter('m5', 'b'))];
     await started.promise;
     const survivor = mailbox.submit(letter('m5', 'c'));
@@ -142,13 +152,17 @@ describe('Mailbox', () => {
   });
 
   it('lets a handler refuse single letters', async () => {
-    const mailbox = new Mailbox((_actorId, batch) => {
-      for (const item of batch) {
-        if (item.key === 'bad') item.refuse(new Error('no'));
-        else item.deliver({ answer: answerFor(item), replayed: false, seq: 1 });
-      }
-      return Promise.resolve();
-    }, options);
+    const mailbox = new Mailbox(
+      (_actorId, batch) => {
+        for (const item of batch) {
+          if (item.key === 'bad') item.refuse(new Error('no'));
+          else item.deliver({ answer: answerFor(item), replayed: false, seq: 1 });
+        }
+        return Promise.resolve();
+      },
+      new ActorLocks(leaseMs),
+      options,
+    );
     const [bad, good] = await Promise.allSettled([
       mailbox.submit(letter('m6', 'bad')),
       mailbox.submit(letter('m6', 'good')),
@@ -159,7 +173,7 @@ describe('Mailbox', () => {
 
   it('joins a twin in flight: one run, the same answer, marked replayed', async () => {
     const { batches, handle, hold } = recorder();
-    const mailbox = new Mailbox(handle, options);
+    const mailbox = new Mailbox(handle, new ActorLocks(leaseMs), options);
     const first = hold('k');
     const original = mailbox.submit(letter('m7', 'k'));
     await first.running;
@@ -173,7 +187,7 @@ describe('Mailbox', () => {
 
   it('joins a twin that is still queued, not only one that runs', async () => {
     const { batches, handle } = recorder();
-    const mailbox = new Mailbox(handle, options);
+    const mailbox = new Mailbox(handle, new ActorLocks(leaseMs), options);
     const [one, two] = await Promise.all([
       mailbox.submit(letter('m8', 'k')),
       mailbox.submit(letter('m8', 'k')),
@@ -184,7 +198,7 @@ describe('Mailbox', () => {
 
   it('refuses a twin with another fingerprint as key-reused', async () => {
     const { handle, hold } = recorder();
-    const mailbox = new Mailbox(handle, options);
+    const mailbox = new Mailbox(handle, new ActorLocks(leaseMs), options);
     const first = hold('k');
     const original = mailbox.submit(letter('m9', 'k', 'fp-one'));
     await first.running;
@@ -195,7 +209,10 @@ describe('Mailbox', () => {
 
   it('refuses a twin with key-in-flight when configured to reject', async () => {
     const { handle, hold } = recorder();
-    const mailbox = new Mailbox(handle, { ...options, onDuplicateInFlight: 'reject' });
+    const mailbox = new Mailbox(handle, new ActorLocks(leaseMs), {
+      ...options,
+      onDuplicateInFlight: 'reject',
+    });
     const first = hold('k');
     const original = mailbox.submit(letter('m10', 'k'));
     await first.running;
@@ -206,14 +223,14 @@ describe('Mailbox', () => {
 
   it('keys are per actor: the same key on two actors is two letters', async () => {
     const { batches, handle } = recorder();
-    const mailbox = new Mailbox(handle, options);
+    const mailbox = new Mailbox(handle, new ActorLocks(leaseMs), options);
     await Promise.all([mailbox.submit(letter('m11-a', 'k')), mailbox.submit(letter('m11-b', 'k'))]);
     expect(batches.map((batch) => batch.actorId).sort()).toEqual(['m11-a', 'm11-b']);
   });
 
   it('forgets a key once answered: a later letter with it reaches the handler', async () => {
     const { batches, handle } = recorder();
-    const mailbox = new Mailbox(handle, options);
+    const mailbox = new Mailbox(handle, new ActorLocks(leaseMs), options);
     await mailbox.submit(letter('m12', 'k'));
     await mailbox.submit(letter('m12', 'k'));
     expect(batches).toHaveLength(2);
@@ -221,7 +238,10 @@ describe('Mailbox', () => {
 
   it('refuses a letter with too-many-pending (503, Retry-After) when the queue is full', async () => {
     const { handle, hold } = recorder();
-    const mailbox = new Mailbox(handle, { ...options, maxQueuedPerActor: 2 });
+    const mailbox = new Mailbox(handle, new ActorLocks(leaseMs), {
+      ...options,
+      maxQueuedPerActor: 2,
+    });
     const first = hold('running');
     const running = mailbox.submit(letter('m13', 'running'));
     await first.running;

@@ -52,6 +52,7 @@ function latencyFigures(
     acceptP99: p(latency.accept, 99),
     acceptFloorP50: p(latency.acceptFloor, 50),
     acceptFloorP99: p(latency.acceptFloor, 99),
+    acceptReadFloorP50: p(latency.acceptReadFloor, 50),
     replayP50: p(latency.replay, 50),
     replayP99: p(latency.replay, 99),
     replayFloorP50: p(latency.replayFloor, 50),
@@ -112,6 +113,14 @@ export function resultRows(
       baselineName: 'echo + 1 strict IDB put',
       goal: '≤ 1.3×',
       check: (r) => r <= 1.3,
+      digits: 2,
+    },
+    {
+      metric: 'accept p50 vs what a new key needs (ms)',
+      a: 'acceptP50',
+      b: 'acceptReadFloorP50',
+      baselineName: 'echo + 1 get + 1 strict put',
+      goal: '(info)',
       digits: 2,
     },
     {

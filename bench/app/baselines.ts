@@ -32,3 +32,16 @@ export async function echoGet(request: Request, key: string): Promise<Response> 
   const body = await request.text();
   return json((await (await db()).get('kv', key)) ?? body);
 }
+
+/**
+ * What accepting a new key must do at least: read whether `key` was seen
+ * (one get), then store it (one strict transaction), then answer.
+ */
+export async function echoGetPut(request: Request, key: string): Promise<Response> {
+  const body = await request.text();
+  const database = await db();
+  const seen = await database.get('kv', `seen-${key}`);
+  const write = database.transaction('kv', 'readwrite', { durability: 'strict' });
+  await Promise.all([write.store.put(seen ?? body, `seen-${key}`), write.done]);
+  return json(body);
+}

@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 import { clientsClaim } from 'workbox-core';
 import { createActorHost, type ActorHost } from '../../src/sw.ts';
-import { echo, echoGet, echoPut } from './baselines.ts';
+import { echo, echoGet, echoGetPut, echoPut } from './baselines.ts';
 import { benchCommands } from './benchCommands.ts';
 import { fillReceipts, type FillOrder } from './fillReceipts.ts';
 import { createWorkboxBacklog, type WorkboxBacklog } from './workboxBacklog.ts';
@@ -55,6 +55,8 @@ function benchAnswer(request: Request, url: URL): Promise<Response> | undefined 
       return echoPut(request, key);
     case 'echo-get':
       return echoGet(request, key);
+    case 'echo-get-put':
+      return echoGetPut(request, key);
     case 'wb':
       return workbox?.accept(request, rest.join('-'));
     case 'wb-fill':

@@ -1,13 +1,15 @@
 import type { RequestSpec } from '../app/benchApi.ts';
 import type { BenchSize } from '../benchSize.ts';
 import type { PageSession } from '../server/rpcSessions.ts';
-import { alternate, checkStatuses } from './checkStatuses.ts';
+import { checkStatuses } from './checkStatuses.ts';
 
 /** Per-request milliseconds of one repetition. */
 export interface LatencyRun {
   accept: number[];
   /** Echo plus one strict IndexedDB put, from the worker. */
   acceptFloor: number[];
+  /** Echo plus one get and then one strict put: the least a new key needs (is it new? store it). */
+  acceptReadFloor: number[];
   replay: number[];
   /** Echo plus one IndexedDB get. */
   replayFloor: number[];
@@ -33,8 +35,19 @@ export async function measureLatency(
     body,
   };
   const acceptFloor: RequestSpec = { method: 'POST', path: '/bench/echo-put?k=k{i}', body };
+  const acceptReadFloor: RequestSpec = {
+    method: 'POST',
+    path: '/bench/echo-get-put?k=k{i}',
+    body,
+  };
   const replayFloor: RequestSpec = { method: 'POST', path: '/bench/echo-get?k=k{i}', body };
-  const run: LatencyRun = { accept: [], acceptFloor: [], replay: [], replayFloor: [] };
+  const run: LatencyRun = {
+    accept: [],
+    acceptFloor: [],
+    acceptReadFloor: [],
+    replay: [],
+    replayFloor: [],
+  };
   const total = size.warmUp + size.latencyRequests;
 
   const series = async (spec: RequestSpec, into: number[] | undefined, from: number, n: number) => {
@@ -42,30 +55,35 @@ export async function measureLatency(
     into?.push(...times);
     return statuses;
   };
-  const pairs = async (a: RequestSpec, b: RequestSpec, intoA: number[], intoB: number[]) => {
-    await series(a, undefined, 0, size.warmUp);
-    await series(b, undefined, 0, size.warmUp);
-    const seen = [{}, {}] as [Record<string, number>, Record<string, number>];
+  /** Each spec's series in chunks, in turn, starting one further along each chunk, so drift hurts none. */
+  const rounds = async (specs: RequestSpec[], into: number[][]) => {
+    for (const spec of specs) await series(spec, undefined, 0, size.warmUp);
+    const seen = specs.map((): Record<string, number> => ({}));
     for (let from = size.warmUp, turn = rep; from < total; from += chunk, turn++) {
       const n = Math.min(chunk, total - from);
-      const [sa, sb] = await alternate(
-        turn,
-        () => series(a, intoA, from, n),
-        () => series(b, intoB, from, n),
-      );
-      for (const [index, statuses] of [sa, sb].entries()) {
+      for (let step = 0; step < specs.length; step++) {
+        const index = (turn + step) % specs.length;
+        const statuses = await series(specs[index] as RequestSpec, into[index], from, n);
+        const counts = seen[index] as Record<string, number>;
         for (const [status, count] of Object.entries(statuses)) {
-          seen[index as 0 | 1][status] = (seen[index as 0 | 1][status] ?? 0) + count;
+          counts[status] = (counts[status] ?? 0) + count;
         }
       }
     }
     return seen;
   };
 
-  const [accepted, put] = await pairs(accept, acceptFloor, run.accept, run.acceptFloor);
+  const [accepted = {}, put = {}, getPut = {}] = await rounds(
+    [accept, acceptFloor, acceptReadFloor],
+    [run.accept, run.acceptFloor, run.acceptReadFloor],
+  );
   checkStatuses('accept', accepted, { '200': size.latencyRequests });
   checkStatuses('echo + strict put', put, { '200': size.latencyRequests });
-  const [replayed, got] = await pairs(accept, replayFloor, run.replay, run.replayFloor);
+  checkStatuses('echo + get + strict put', getPut, { '200': size.latencyRequests });
+  const [replayed = {}, got = {}] = await rounds(
+    [accept, replayFloor],
+    [run.replay, run.replayFloor],
+  );
   checkStatuses('replay', replayed, { '200 replayed': size.latencyRequests });
   checkStatuses('echo + get', got, { '200': size.latencyRequests });
   return run;

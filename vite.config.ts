@@ -20,7 +20,7 @@ export default defineConfig(({ mode }) => {
         formats: ['es'],
       },
       rolldownOptions: {
-        external: ['idb', 'workbox-core', 'workbox-routing', '@rgrove/parse-xml'],
+        external: ['idb', 'workbox-core', 'workbox-routing', 'saxen'],
       },
     },
   };

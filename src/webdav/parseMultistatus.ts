@@ -1,6 +1,6 @@
 import { MultistatusParseError } from './MultistatusParseError.ts';
-import { parseXml } from './parseXml.ts';
-import type { XmlElement } from './parseXml.ts';
+import { parseXmlTree } from './parseXmlTree.ts';
+import type { XmlElement } from './parseXmlTree.ts';
 
 /** One `<D:response>` of a multistatus answer. */
 export interface MultistatusEntry {
@@ -27,7 +27,7 @@ const DAV = 'DAV:';
 export function parseMultistatus(xml: string): MultistatusEntry[] {
   let multistatus: XmlElement;
   try {
-    multistatus = parseXml(xml);
+    multistatus = parseXmlTree(xml, [DAV]);
   } catch (cause) {
     throw new MultistatusParseError(
       `the multistatus body is not well-formed XML: ${(cause as Error).message}`,
@@ -35,9 +35,7 @@ export function parseMultistatus(xml: string): MultistatusEntry[] {
     );
   }
   if (!isDav(multistatus, 'multistatus')) {
-    throw new MultistatusParseError(
-      `expected a DAV: multistatus, got {${multistatus.namespace}}${multistatus.localName}`,
-    );
+    throw new MultistatusParseError(`expected a DAV: multistatus, got ${multistatus.name}`);
   }
   return davChildren(multistatus, 'response').map(toEntry);
 }
@@ -87,7 +85,7 @@ function parseStatus(element: XmlElement): number | undefined {
 }
 
 function isDav(element: XmlElement, localName: string): boolean {
-  return element.namespace === DAV && element.localName === localName;
+  return element.name === `{${DAV}}${localName}`;
 }
 
 function davChildren(element: XmlElement, localName: string): XmlElement[] {

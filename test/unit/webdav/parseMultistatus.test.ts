@@ -149,6 +149,6 @@ describe('parseMultistatus', () => {
   });
 
   it('throws on an undeclared prefix', () => {
-    expect(parseError('<D:multistatus/>').message).toMatch(/undeclared namespace prefix "D"/);
+    expect(parseError('<D:multistatus/>').message).toMatch(/missing namespace on <D:multistatus>/);
   });
 });

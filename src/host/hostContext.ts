@@ -22,7 +22,7 @@ export interface HostContext {
   writes: SharedTransactions<'readwrite'>;
   /** An actor's current local state; an actor never written starts as `{}`. */
   versionedState(record: ActorRecord | undefined): Promise<VersionedState>;
-  /** Tells every tab (BroadcastChannel). */
+  /** Tells every tab (BroadcastChannel), in order, once the current task is done. */
   emit(event: ActorEvent): void;
 }
 
@@ -37,6 +37,7 @@ export function createHostContext(config: HostConfig): HostContext {
   let device: Promise<string> | undefined;
   let empty: Promise<VersionedState> | undefined;
   let channel: BroadcastChannel | undefined;
+  const unsent: ActorEvent[] = [];
   const db = () => openDb(config.dbName);
   return {
     config,
@@ -57,8 +58,12 @@ export function createHostContext(config: HostConfig): HostContext {
       return empty;
     },
     emit(event) {
-      channel ??= new BroadcastChannel(eventChannelName);
-      channel.postMessage(event);
+      // Posted in a later task, after the answers of the turn that made them: telling the tabs never delays a response.
+      if (unsent.push(event) > 1) return;
+      setTimeout(() => {
+        channel ??= new BroadcastChannel(eventChannelName);
+        for (const queued of unsent.splice(0)) channel.postMessage(queued);
+      });
     },
   };
 }

@@ -4,6 +4,7 @@ import { sweepExpiredReceipts } from '../store/receipts.ts';
 import { SyncEngine } from '../sync/SyncEngine.ts';
 import { acceptBatch } from './acceptBatch.ts';
 import { handleRequest } from './handleRequest.ts';
+import { ReceiptLookups } from './ReceiptLookups.ts';
 import { createHostContext } from './hostContext.ts';
 import type { HostParts, KeepAlive } from './hostParts.ts';
 import { normalizeOptions, type ActorHostOptions } from './options.ts';
@@ -68,6 +69,7 @@ export function createActorHost(options: ActorHostOptions = {}): ActorHost {
       onDuplicateInFlight: config.onDuplicateInFlight,
       maxQueuedPerActor: config.maxPendingPerActor,
     }),
+    lookups: new ReceiptLookups(context.reads, context.locks),
     sync:
       config.remote === undefined
         ? undefined

@@ -5,7 +5,7 @@ import { parseRoute } from '../http/parseRoute.ts';
 import { problemAnswer } from '../http/problemAnswer.ts';
 import { readJsonBody } from '../http/readJsonBody.ts';
 import { fingerprint } from '../idempotency/fingerprint.ts';
-import { liveReceipt, unexpired } from '../store/receipts.ts';
+import { liveReceipt } from '../store/receipts.ts';
 import type { HostParts, KeepAlive } from './hostParts.ts';
 import { readResource } from './readResource.ts';
 import { toMessage } from './toMessage.ts';
@@ -47,22 +47,12 @@ export async function handleRequest(
       context.config.commands,
     );
     const print = await fingerprint(request.method, url.pathname, message.ifMatch, body.bytes);
-    // A replay is answered without the actor's lock; when this worker holds it anyway, the turn's own read finds the key.
-    if (!context.locks.leased(route.actorId)) {
-      const stored = unexpired(
-        await context.reads.run((tx) => tx.objectStore('receipts').get([route.actorId, key])),
-        Date.now(),
-      );
-      if (stored !== undefined) {
-        if (stored.fingerprint !== print) throw new ActorError('key-reused');
-        return toResponse(stored.answer, true);
+    const delivery = await parts.lookups.lookUp(route.actorId, key, (stored) => {
+      if (stored === undefined) {
+        return parts.mailbox.submit({ actorId: route.actorId, key, fingerprint: print, message });
       }
-    }
-    const delivery = await parts.mailbox.submit({
-      actorId: route.actorId,
-      key,
-      fingerprint: print,
-      message,
+      if (stored.fingerprint !== print) throw new ActorError('key-reused');
+      return { answer: stored.answer, replayed: true, seq: stored.seq };
     });
     if (delivery.replayed || parts.sync === undefined) {
       return toResponse(delivery.answer, delivery.replayed);

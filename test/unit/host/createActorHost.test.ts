@@ -335,6 +335,23 @@ describe('concurrency through the mailbox', () => {
     expect(writes).toHaveLength(2);
   });
 
+  it('takes a burst of messages in the order they arrived, also once its lock is leased mid-burst', async () => {
+    const { commands } = testCommands();
+    const { send, dbName } = testHost({ commands });
+    const values = Array.from({ length: 12 }, (_, index) => `m${index}`);
+    const responses: Promise<Response>[] = [];
+    for (const value of values) {
+      responses.push(
+        send('POST', '/actors/burst/execute', { key: value, body: { type: 'record', value } }),
+      );
+      // Later ones arrive while earlier ones are still on their way to the mailbox.
+      await settle(1);
+    }
+    expect((await Promise.all(responses)).map((r) => r.status)).toEqual(values.map(() => 200));
+    const { actors } = await dumpStores(dbName);
+    expect(actors[0]?.state).toMatchObject({ log: values });
+  });
+
   it('answers 503 with Retry-After past maxPendingPerActor, stores nothing for it, and frees the key', async () => {
     const { commands, armGate } = testCommands();
     const { send, dbName } = testHost({ commands, maxPendingPerActor: 2 });

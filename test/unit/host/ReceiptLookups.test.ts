@@ -1,0 +1,53 @@
+import { describe, expect, it, vi } from 'vitest';
+import { ReceiptLookups } from '../../../src/host/ReceiptLookups.ts';
+import type { ActorLocks } from '../../../src/mailbox/ActorLocks.ts';
+import type { ReceiptRecord } from '../../../src/store/schema.ts';
+import type { SharedTransactions } from '../../../src/store/SharedTransactions.ts';
+import { deferred } from '../support/deferred.ts';
+
+const receipt = { actorId: 'a', key: 'k', fingerprint: 'f', seq: 1 } as ReceiptRecord;
+
+function lookups(leased: boolean, read: () => Promise<ReceiptRecord | undefined>) {
+  const run = vi.fn(read);
+  const reads = { run } as unknown as SharedTransactions<'readonly'>;
+  const locks = { leased: () => leased } as unknown as ActorLocks;
+  return { run, lookups: new ReceiptLookups(reads, locks) };
+}
+
+describe('ReceiptLookups', () => {
+  it('looks the key up when this worker does not lease the actor', async () => {
+    const { lookups: subject, run } = lookups(false, () => Promise.resolve(receipt));
+    await expect(subject.lookUp('a', 'k', (stored) => stored)).resolves.toBe(receipt);
+    expect(run).toHaveBeenCalledTimes(1);
+  });
+
+  it('skips the lookup while the actor is leased and no earlier request still looks up', async () => {
+    const { lookups: subject, run } = lookups(true, () => Promise.resolve(receipt));
+    await expect(subject.lookUp('a', 'k', (stored) => stored)).resolves.toBeUndefined();
+    expect(run).not.toHaveBeenCalled();
+  });
+
+  it('makes a later request wait its turn behind an earlier lookup, even when leased', async () => {
+    let leased = false;
+    const first = deferred();
+    const run = vi.fn(async () => {
+      if (run.mock.calls.length === 1) await first.promise;
+      return undefined;
+    });
+    const subject = new ReceiptLookups(
+      { run } as unknown as SharedTransactions<'readonly'>,
+      { leased: () => leased } as unknown as ActorLocks,
+    );
+    const order: string[] = [];
+    const earlier = subject.lookUp('a', 'k1', () => order.push('k1'));
+    leased = true;
+    const later = subject.lookUp('a', 'k2', () => order.push('k2'));
+    first.resolve();
+    await Promise.all([earlier, later]);
+    expect(order).toEqual(['k1', 'k2']);
+    expect(run).toHaveBeenCalledTimes(2);
+    // Once nothing is open, a leased actor skips again.
+    await subject.lookUp('a', 'k3', () => order.push('k3'));
+    expect(run).toHaveBeenCalledTimes(2);
+  });
+});

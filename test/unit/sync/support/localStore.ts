@@ -13,6 +13,11 @@ export interface LocalDevice {
   runs: ReturnType<typeof syncCommands>['runs'];
 }
 
+// keyOf names a message by its device's first character: the fixed devices own a, b and c, so a
+// local device's id starts with another one, and two made in a row never share it.
+const localFirsts = '0123456789def';
+let made = 0;
+
 /** A host context with a remote configured (never contacted), on a database of its own. */
 export async function localDevice(receiptTtlMs = 60_000): Promise<LocalDevice> {
   const { commands, runs } = syncCommands();
@@ -24,7 +29,10 @@ export async function localDevice(receiptTtlMs = 60_000): Promise<LocalDevice> {
       receiptTtlMs,
     }),
   );
-  const [db, deviceId] = await Promise.all([host.db(), host.deviceId()]);
+  const db = await host.db();
+  const first = localFirsts[made++ % localFirsts.length] ?? '0';
+  await db.put('meta', `${first}${crypto.randomUUID().slice(1)}`, 'deviceId');
+  const deviceId = await host.deviceId();
   return { host, db, deviceId, runs };
 }
 

@@ -5,16 +5,16 @@ import type { SharedTransactions } from '../store/SharedTransactions.ts';
 
 /**
  * The receipt lookup a request makes before the mailbox, so that a replay is
- * answered without the actor's lock. While this worker leases the lock the
+ * answered without the actor's lock. While this worker holds the lock the
  * lookup is skipped (the turn reads the receipt under the lock anyway),
  * unless an earlier request for the actor is still looking up: skipping would
  * let the later request overtake it into the mailbox, and an actor takes its
- * messages in the order they arrived.
+ * messages in the order they come to it.
  */
 export class ReceiptLookups {
   readonly #reads: SharedTransactions<'readonly'>;
   readonly #locks: ActorLocks;
-  /** Per actor, settles once the last lookup still open has handed on its receipt. */
+  /** Per actor, settles once the last lookup still open has handed on its receipt (or failed). */
   readonly #tails = new Map<string, Promise<void>>();
 
   constructor(reads: SharedTransactions<'readonly'>, locks: ActorLocks) {
@@ -34,12 +34,14 @@ export class ReceiptLookups {
     next: (stored: ReceiptRecord | undefined) => T,
   ): Promise<T> {
     const earlier = this.#tails.get(actorId);
-    if (earlier === undefined && this.#locks.leased(actorId)) return next(undefined);
+    if (earlier === undefined && this.#locks.held(actorId)) return next(undefined);
     const read = this.#reads.run((tx) => tx.objectStore('receipts').get([actorId, key]));
+    // After the earlier lookup even when this read fails, or a later request could overtake it.
     // Boxed, so a promise `next` returns (the delivery) is not waited for here.
-    const handed = Promise.all([read, earlier]).then(([stored]) => ({
-      value: next(unexpired(stored, Date.now())),
-    }));
+    const handed = Promise.allSettled([read, earlier]).then(([stored]) => {
+      if (stored.status === 'rejected') throw stored.reason;
+      return { value: next(unexpired(stored.value, Date.now())) };
+    });
     const tail = handed.then(noop, noop);
     this.#tails.set(actorId, tail);
     try {

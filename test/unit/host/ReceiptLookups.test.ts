@@ -3,14 +3,19 @@ import { ReceiptLookups } from '../../../src/host/ReceiptLookups.ts';
 import type { ActorLocks } from '../../../src/mailbox/ActorLocks.ts';
 import type { ReceiptRecord } from '../../../src/store/schema.ts';
 import type { SharedTransactions } from '../../../src/store/SharedTransactions.ts';
-import { deferred } from '../support/deferred.ts';
+import { deferred, settle } from '../support/deferred.ts';
 
 const receipt = { actorId: 'a', key: 'k', fingerprint: 'f', seq: 1 } as ReceiptRecord;
 
-function lookups(leased: boolean, read: () => Promise<ReceiptRecord | undefined>) {
-  const run = vi.fn(read);
+/** Lookups on stand-ins: `held` says whether the lock is held, `read` answers each lookup's read. */
+function lookups(
+  held: boolean | (() => boolean),
+  read: (call: number) => Promise<ReceiptRecord | undefined>,
+) {
+  let calls = 0;
+  const run = vi.fn(() => read(++calls));
   const reads = { run } as unknown as SharedTransactions<'readonly'>;
-  const locks = { leased: () => leased } as unknown as ActorLocks;
+  const locks = { held: typeof held === 'function' ? held : () => held } as unknown as ActorLocks;
   return { run, lookups: new ReceiptLookups(reads, locks) };
 }
 
@@ -30,13 +35,12 @@ describe('ReceiptLookups', () => {
   it('makes a later request wait its turn behind an earlier lookup, even when leased', async () => {
     let leased = false;
     const first = deferred();
-    const run = vi.fn(async () => {
-      if (run.mock.calls.length === 1) await first.promise;
-      return undefined;
-    });
-    const subject = new ReceiptLookups(
-      { run } as unknown as SharedTransactions<'readonly'>,
-      { leased: () => leased } as unknown as ActorLocks,
+    const { lookups: subject, run } = lookups(
+      () => leased,
+      async (call) => {
+        if (call === 1) await first.promise;
+        return undefined;
+      },
     );
     const order: string[] = [];
     const earlier = subject.lookUp('a', 'k1', () => order.push('k1'));
@@ -49,5 +53,23 @@ describe('ReceiptLookups', () => {
     // Once nothing is open, a leased actor skips again.
     await subject.lookUp('a', 'k3', () => order.push('k3'));
     expect(run).toHaveBeenCalledTimes(2);
+  });
+
+  it('keeps the order when a read in the middle fails', async () => {
+    const slow = deferred();
+    const { lookups: subject } = lookups(false, async (call) => {
+      if (call === 1) await slow.promise;
+      if (call === 2) throw new Error('read failed');
+      return undefined;
+    });
+    const order: string[] = [];
+    const first = subject.lookUp('a', 'k1', () => order.push('k1'));
+    const failing = subject.lookUp('a', 'k2', () => order.push('k2'));
+    const third = subject.lookUp('a', 'k3', () => order.push('k3'));
+    const failed = expect(failing).rejects.toThrow('read failed');
+    await settle(5);
+    slow.resolve();
+    await Promise.all([first, failed, third]);
+    expect(order).toEqual(['k1', 'k3']);
   });
 });

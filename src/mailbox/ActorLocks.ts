@@ -6,6 +6,8 @@ interface LeasedTask {
 
 interface Lease {
   tasks: LeasedTask[];
+  /** Granted (not only asked for). */
+  held: boolean;
   /** Set while the lease is idle: a new task wakes it. */
   wake: (() => void) | undefined;
 }
@@ -26,16 +28,17 @@ export class ActorLocks {
     this.#leaseMs = leaseMs;
   }
 
-  /** True while this worker holds, or has asked for, the actor's lock. */
-  leased(actorId: string): boolean {
-    return this.#leases.has(actorId);
+  /** True while this worker holds the actor's lock (granted, not only asked for). */
+  held(actorId: string): boolean {
+    return this.#leases.get(actorId)?.held === true;
   }
 
   /** Runs `task` under the actor's lock, after the tasks this worker queued before it. */
   run<T>(actorId: string, task: () => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const leased: LeasedTask = {
-        run: () => task().then(resolve, reject),
+        // Through a promise, so a task that throws at once fails alone, like one that rejects.
+        run: () => Promise.resolve().then(task).then(resolve, reject),
         fail: reject,
       };
       const lease = this.#leases.get(actorId);
@@ -49,21 +52,25 @@ export class ActorLocks {
   }
 
   #lease(actorId: string, first: LeasedTask): void {
-    const lease: Lease = { tasks: [first], wake: undefined };
+    const lease: Lease = { tasks: [first], held: false, wake: undefined };
     this.#leases.set(actorId, lease);
-    navigator.locks
-      .request(`actordav:actor:${actorId}`, async () => {
-        while (lease.tasks.length > 0) {
-          for (let task = lease.tasks.shift(); task; task = lease.tasks.shift()) await task.run();
-          await this.#idle(lease);
-        }
-        // In the same turn as the last check, so no task can join a lease that is ending.
-        this.#leases.delete(actorId);
-      })
-      .catch((error: unknown) => {
-        this.#leases.delete(actorId);
-        for (const task of lease.tasks.splice(0)) task.fail(error);
-      });
+    this.#hold(actorId, lease).catch((error: unknown) => {
+      this.#leases.delete(actorId);
+      for (const task of lease.tasks.splice(0)) task.fail(error);
+    });
+  }
+
+  // Async, so a missing `navigator.locks` rejects like a refused request rather than throwing.
+  async #hold(actorId: string, lease: Lease): Promise<void> {
+    await navigator.locks.request(`actordav:actor:${actorId}`, async () => {
+      lease.held = true;
+      while (lease.tasks.length > 0) {
+        for (let task = lease.tasks.shift(); task; task = lease.tasks.shift()) await task.run();
+        await this.#idle(lease);
+      }
+      // In the same turn as the last check, so no task can join a lease that is ending.
+      this.#leases.delete(actorId);
+    });
   }
 
   /** Waits until a task joins or the lease runs out. */

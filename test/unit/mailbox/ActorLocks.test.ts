@@ -31,10 +31,10 @@ describe('ActorLocks', () => {
   it('lets the lock go leaseMs after the last task, to whoever else waits for it', async () => {
     const leases = new ActorLocks(20);
     await leases.run('idle', () => Promise.resolve(undefined));
-    expect(leases.leased('idle')).toBe(true);
+    expect(leases.held('idle')).toBe(true);
     const other = locks.request(lockName('idle'), () => 'other worker');
     await expect(other).resolves.toBe('other worker');
-    expect(leases.leased('idle')).toBe(false);
+    expect(leases.held('idle')).toBe(false);
     // The next task asks for the lock again.
     await leases.run('idle', () => Promise.resolve(undefined));
     expect(requestsFor('idle')).toBe(3);
@@ -55,6 +55,50 @@ describe('ActorLocks', () => {
     const next = leases.run('fails', () => Promise.resolve('next'));
     await expect(failing).rejects.toThrow('command broke');
     await expect(next).resolves.toBe('next');
+  });
+
+  it('is not held while it waits for the lock, only once granted', async () => {
+    const leases = new ActorLocks(50);
+    const other = deferred();
+    const outside = locks.request(lockName('waits'), () => other.promise);
+    const task = leases.run('waits', () => Promise.resolve('ran'));
+    await settle(5);
+    expect(leases.held('waits')).toBe(false);
+    other.resolve();
+    await expect(task).resolves.toBe('ran');
+    expect(leases.held('waits')).toBe(true);
+    await outside;
+  });
+
+  it('fails a task that throws at once alone, like one that rejects', async () => {
+    const leases = new ActorLocks(50);
+    const throwing = leases.run('throws', () => {
+      throw new Error('at once');
+    });
+    const next = leases.run('throws', () => Promise.resolve('next'));
+    await expect(throwing).rejects.toThrow('at once');
+    await expect(next).resolves.toBe('next');
+  });
+
+  it('fails the tasks, and keeps no lease, where there are no Web Locks at all', async () => {
+    const leases = new ActorLocks(50);
+    const navigator = globalThis.navigator;
+    Object.defineProperty(globalThis, 'navigator', {
+      value: {},
+      configurable: true,
+      writable: true,
+    });
+    try {
+      await expect(leases.run('none', () => Promise.resolve(1))).rejects.toThrow(TypeError);
+      expect(leases.held('none')).toBe(false);
+    } finally {
+      Object.defineProperty(globalThis, 'navigator', {
+        value: navigator,
+        configurable: true,
+        writable: true,
+      });
+    }
+    await expect(leases.run('none', () => Promise.resolve(2))).resolves.toBe(2);
   });
 
   it('fails the queued tasks when the lock cannot be had, and asks again for the next', async () => {

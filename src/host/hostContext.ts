@@ -61,8 +61,15 @@ export function createHostContext(config: HostConfig): HostContext {
       // Posted in a later task, after the answers of the turn that made them: telling the tabs never delays a response.
       if (unsent.push(event) > 1) return;
       setTimeout(() => {
-        channel ??= new BroadcastChannel(eventChannelName);
-        for (const queued of unsent.splice(0)) channel.postMessage(queued);
+        const events = unsent.splice(0);
+        if (typeof BroadcastChannel !== 'function') return;
+        try {
+          channel ??= new BroadcastChannel(eventChannelName);
+          for (const queued of events) channel.postMessage(queued);
+        } catch (error) {
+          // Events are news, not state (pages read the truth from the host): a lost one must not stop the next.
+          console.warn('actordav: could not tell the tabs', error);
+        }
       });
     },
   };

@@ -10,8 +10,8 @@ import { messageAnswer } from './messageAnswer.ts';
 import { receiptEvent } from './receiptEvent.ts';
 
 /**
- * One turn of an actor's mailbox, run under its lock: re-reads the receipts
- * (another tab's worker may have answered a key meanwhile), runs each new
+ * One turn of an actor's mailbox, run under its lock: reads the receipts
+ * (another worker may have answered a key meanwhile), runs each new
  * message on the state the previous one left, and commits every accepted
  * message's state, receipt and (with a remote) outbox row in ONE strict
  * transaction, which other actors' turns may share. No answer is given

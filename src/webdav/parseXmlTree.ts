@@ -30,7 +30,8 @@ const XML_NAMESPACE = 'http://www.w3.org/XML/1998/namespace';
  * DTD: saxen skips `<!DOCTYPE …>`, a multistatus never needs one, and without it no entity can
  * expand (no "billion laughs"). Left as saxen has it: references it does not know (`&nbsp;`, a
  * bare `&`) pass as sent, numeric ones above U+FFFF decode wrongly (it uses `fromCharCode`), and
- * names must be ASCII; none of that matters to the fields of a multistatus.
+ * names must be ASCII and attributes have no spaces around `=`: valid XML no server we know
+ * writes, and refused as a whole answer (`remote-protocol`), never half read.
  *
  * @throws {SyntaxError} on anything that is not a namespace-well-formed document, in saxen's terms.
  */

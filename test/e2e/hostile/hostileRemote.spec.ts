@@ -13,6 +13,7 @@ import {
   startHostileRemote,
   startStranger,
   type HostileRemote,
+  type Override,
   type Stranger,
 } from './hostileRemote.ts';
 
@@ -95,6 +96,19 @@ async function expectRecovered(actor: string): Promise<void> {
   expect(keys).toEqual(['k-1']);
 }
 
+/** While the remote answers as `rule` says, the round is stuck on `code`; told nothing, it recovers. */
+async function expectStuckWhileTold(
+  actor: string,
+  rule: Override,
+  code: string,
+  messagePart?: RegExp,
+): Promise<void> {
+  const restore = remote.override(rule);
+  await expectStuck(actor, code, messagePart);
+  restore();
+  await expectRecovered(actor);
+}
+
 function expectOnlyActorRows(before: DatabaseDump, after: DatabaseDump, actor: string): void {
   const changes = diffDumps(before, after);
   // The client's periodic nudge syncs every actor: an earlier test's actor may be pulled again meanwhile.
@@ -123,30 +137,37 @@ const versionsPath = (actor: string) => new RegExp(`^/${actor}/v/$`);
 
 test('PROPFIND answers broken XML: remote-protocol, then recovers', async () => {
   const actor = freshActor('broken-xml');
-  const restore = remote.override({
-    method: 'PROPFIND',
-    path: versionsPath(actor),
-    answer: {
-      status: 207,
-      headers: xml,
-      body: '<?xml version="1.0"?><D:multistatus xmlns:D="DAV:"><D:response><D:href>/x/</D:hr',
+  await expectStuckWhileTold(
+    actor,
+    {
+      method: 'PROPFIND',
+      path: versionsPath(actor),
+      answer: {
+        status: 207,
+        headers: xml,
+        body: '<?xml version="1.0"?><D:multistatus xmlns:D="DAV:"><D:response><D:href>/x/</D:hr',
+      },
     },
-  });
-  await expectStuck(actor, 'remote-protocol', /multistatus/);
-  restore();
-  await expectRecovered(actor);
+    'remote-protocol',
+    /multistatus/,
+  );
 });
 
 test('PROPFIND answers XML that is not a multistatus (an HTML page): remote-protocol', async () => {
   const actor = freshActor('html-root');
-  const restore = remote.override({
-    method: 'PROPFIND',
-    path: versionsPath(actor),
-    answer: { status: 207, headers: xml, body: '<html><body><a href="/">login</a></body></html>' },
-  });
-  await expectStuck(actor, 'remote-protocol');
-  restore();
-  await expectRecovered(actor);
+  await expectStuckWhileTold(
+    actor,
+    {
+      method: 'PROPFIND',
+      path: versionsPath(actor),
+      answer: {
+        status: 207,
+        headers: xml,
+        body: '<html><body><a href="/">login</a></body></html>',
+      },
+    },
+    'remote-protocol',
+  );
 });
 
 test('PROPFIND answers an entity-expansion bomb: refused quickly, remote-protocol', async () => {
@@ -155,34 +176,37 @@ test('PROPFIND answers an entity-expansion bomb: refused quickly, remote-protoco
     { length: 9 },
     (_, i) => `<!ENTITY e${i + 1} "${`&e${i};`.repeat(10)}">`,
   ).join('');
-  const restore = remote.override({
-    method: 'PROPFIND',
-    path: versionsPath(actor),
-    answer: {
-      status: 207,
-      headers: xml,
-      body: `<?xml version="1.0"?><!DOCTYPE m [<!ENTITY e0 "lol">${entities}]><D:multistatus xmlns:D="DAV:"><D:response><D:href>/${actor}/v/&e9;/</D:href></D:response></D:multistatus>`,
+  await expectStuckWhileTold(
+    actor,
+    {
+      method: 'PROPFIND',
+      path: versionsPath(actor),
+      answer: {
+        status: 207,
+        headers: xml,
+        body: `<?xml version="1.0"?><!DOCTYPE m [<!ENTITY e0 "lol">${entities}]><D:multistatus xmlns:D="DAV:"><D:response><D:href>/${actor}/v/&e9;/</D:href></D:response></D:multistatus>`,
+      },
     },
-  });
-  await expectStuck(actor, 'remote-protocol');
-  restore();
-  await expectRecovered(actor);
+    'remote-protocol',
+  );
 });
 
 test('PROPFIND answers 200 text/html (a captive portal): remote-protocol', async () => {
   const actor = freshActor('wrong-type');
-  const restore = remote.override({
-    method: 'PROPFIND',
-    path: versionsPath(actor),
-    answer: {
-      status: 200,
-      headers: { 'content-type': 'text/html' },
-      body: '<!doctype html><title>Sign in to the Wi-Fi</title>',
+  await expectStuckWhileTold(
+    actor,
+    {
+      method: 'PROPFIND',
+      path: versionsPath(actor),
+      answer: {
+        status: 200,
+        headers: { 'content-type': 'text/html' },
+        body: '<!doctype html><title>Sign in to the Wi-Fi</title>',
+      },
     },
-  });
-  await expectStuck(actor, 'remote-protocol', /200/);
-  restore();
-  await expectRecovered(actor);
+    'remote-protocol',
+    /200/,
+  );
 });
 
 test('a listing with hrefs outside the collection: never followed, remote-protocol', async () => {
@@ -216,26 +240,28 @@ test('a listing with hrefs outside the collection: never followed, remote-protoc
 
 test('a PROPFIND redirected to another origin: remote-redirect, nothing sent there', async () => {
   const actor = freshActor('redirect-propfind');
-  const restore = remote.override({
-    method: 'PROPFIND',
-    path: versionsPath(actor),
-    answer: { status: 302, headers: { location: `${stranger.url}${actor}/v/` } },
-  });
-  await expectStuck(actor, 'remote-redirect');
-  restore();
-  await expectRecovered(actor);
+  await expectStuckWhileTold(
+    actor,
+    {
+      method: 'PROPFIND',
+      path: versionsPath(actor),
+      answer: { status: 302, headers: { location: `${stranger.url}${actor}/v/` } },
+    },
+    'remote-redirect',
+  );
 });
 
 test('a log upload redirected (307) to another origin: remote-redirect, body and token stay home', async () => {
   const actor = freshActor('redirect-put');
-  const restore = remote.override({
-    method: 'PUT',
-    path: new RegExp(`^/${actor}/log/`),
-    answer: { status: 307, headers: { location: `${stranger.url}upload` } },
-  });
-  await expectStuck(actor, 'remote-redirect');
-  restore();
-  await expectRecovered(actor);
+  await expectStuckWhileTold(
+    actor,
+    {
+      method: 'PUT',
+      path: new RegExp(`^/${actor}/log/`),
+      answer: { status: 307, headers: { location: `${stranger.url}upload` } },
+    },
+    'remote-redirect',
+  );
 });
 
 /** Writes a file straight into the server's folder, as a person or another program could. */

@@ -1,8 +1,9 @@
 import { Agent, createServer, request as forward } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { setCorsHeaders } from '../../demo/webdav/corsHeaders.ts';
+import { closeServer, listenLocally } from './localServer.ts';
+import { upstreamHeaders } from './upstreamHeaders.ts';
 
 /**
  * What the proxy does to a matching request:
@@ -150,11 +151,7 @@ export async function startFaultProxy(options: {
     }
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  proxyOrigin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  proxyOrigin = await listenLocally(server, options.port);
 
   return {
     url: proxyOrigin + target.pathname + target.search,
@@ -168,12 +165,11 @@ export async function startFaultProxy(options: {
     },
     clear: () => void rules.splice(0),
     faults,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-        agent.destroy();
-      }),
+    close: () => {
+      const closed = closeServer(server);
+      agent.destroy();
+      return closed;
+    },
   };
 }
 
@@ -182,16 +178,10 @@ function forwardedHeaders(
   proxyOrigin: string,
   target: URL,
 ): IncomingHttpHeaders {
-  const result: IncomingHttpHeaders = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (!HOP_BY_HOP.has(name)) result[name] = value;
-  }
-  result.host = target.host;
-  const destination = headers.destination;
-  if (typeof destination === 'string' && destination.startsWith(proxyOrigin)) {
-    result.destination = target.origin + destination.slice(proxyOrigin.length);
-  }
-  return result;
+  const endToEnd = Object.fromEntries(
+    Object.entries(headers).filter(([name]) => !HOP_BY_HOP.has(name)),
+  );
+  return upstreamHeaders(endToEnd, proxyOrigin, target);
 }
 
 function withoutHopByHop(reply: IncomingMessage): string[] {

@@ -1,12 +1,7 @@
-import {
-  createServer,
-  request as forward,
-  type IncomingHttpHeaders,
-  type IncomingMessage,
-  type Server,
-} from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, request as forward, type IncomingMessage } from 'node:http';
 import { setCorsHeaders } from '../../../demo/webdav/corsHeaders.ts';
+import { closeServer, listenLocally } from '../../servers/localServer.ts';
+import { upstreamHeaders } from '../../servers/upstreamHeaders.ts';
 
 /** A canned answer the hostile remote gives instead of the real server's. */
 export interface CannedAnswer {
@@ -62,11 +57,7 @@ export async function startHostileRemote(target: string): Promise<HostileRemote>
       response.end(rule.answer.body ?? '');
       return;
     }
-    const headers: IncomingHttpHeaders = { ...request.headers, host: upstream.host };
-    const destination = request.headers.destination;
-    if (typeof destination === 'string' && destination.startsWith(origin)) {
-      headers.destination = upstream.origin + destination.slice(origin.length);
-    }
+    const headers = upstreamHeaders(request.headers, origin, upstream);
     const proxied = forward(
       { host: upstream.hostname, port: upstream.port, method: request.method, path, headers },
       (reply) => {
@@ -77,8 +68,7 @@ export async function startHostileRemote(target: string): Promise<HostileRemote>
     proxied.once('error', () => request.socket.destroy());
     request.pipe(proxied);
   });
-  const port = await listen(server);
-  origin = `http://127.0.0.1:${port}`;
+  origin = await listenLocally(server);
   return {
     url: `${origin}/`,
     requests,
@@ -89,7 +79,7 @@ export async function startHostileRemote(target: string): Promise<HostileRemote>
         if (index >= 0) overrides.splice(index, 1);
       };
     },
-    close: () => close(server),
+    close: () => closeServer(server),
   };
 }
 
@@ -109,8 +99,8 @@ export async function startStranger(): Promise<Stranger> {
     response.writeHead(207, { 'content-type': 'application/xml' });
     response.end('<?xml version="1.0"?><D:multistatus xmlns:D="DAV:"/>');
   });
-  const port = await listen(server);
-  return { url: `http://127.0.0.1:${port}/`, requests, close: () => close(server) };
+  const origin = await listenLocally(server);
+  return { url: `${origin}/`, requests, close: () => closeServer(server) };
 }
 
 function seen(request: IncomingMessage): SeenRequest {
@@ -119,19 +109,4 @@ function seen(request: IncomingMessage): SeenRequest {
     path: request.url ?? '/',
     authorization: request.headers.authorization,
   };
-}
-
-async function listen(server: Server): Promise<number> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  return (server.address() as AddressInfo).port;
-}
-
-function close(server: Server): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.close((error) => (error ? reject(error) : resolve()));
-    server.closeAllConnections();
-  });
 }

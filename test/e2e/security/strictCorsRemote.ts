@@ -1,5 +1,6 @@
-import { createServer, request as forward, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, request as forward } from 'node:http';
+import { closeServer, listenLocally } from '../../servers/localServer.ts';
+import { upstreamHeaders } from '../../servers/upstreamHeaders.ts';
 
 /** The CORS policy a strict remote enforces: one origin, these methods and request headers. */
 export interface CorsPolicy {
@@ -59,11 +60,7 @@ export async function startStrictCorsRemote(
         .end();
       return;
     }
-    const headers: IncomingHttpHeaders = { ...request.headers, host: upstream.host };
-    const destination = request.headers.destination;
-    if (typeof destination === 'string' && destination.startsWith(origin)) {
-      headers.destination = upstream.origin + destination.slice(origin.length);
-    }
+    const headers = upstreamHeaders(request.headers, origin, upstream);
     const proxied = forward(
       {
         host: upstream.hostname,
@@ -87,21 +84,10 @@ export async function startStrictCorsRemote(
     proxied.once('error', () => request.socket.destroy());
     request.pipe(proxied);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  origin = await listenLocally(server);
   return {
     url: `${origin}/`,
     refused,
     close: () => closeServer(server),
   };
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.close((error) => (error ? reject(error) : resolve()));
-    server.closeAllConnections();
-  });
 }

@@ -97,15 +97,11 @@ export async function acceptBatch(
     };
     try {
       await host.writes.run((tx) =>
-        issueAll(
-          (function* () {
-            yield tx.objectStore('actors').put(actor);
-            for (const { receipt } of accepted) yield tx.objectStore('receipts').put(receipt);
-            if (!final) {
-              for (const { outbox } of accepted) yield tx.objectStore('outbox').put(outbox);
-            }
-          })(),
-        ),
+        issueAll(function* () {
+          yield tx.objectStore('actors').put(actor);
+          for (const { receipt } of accepted) yield tx.objectStore('receipts').put(receipt);
+          if (!final) for (const { outbox } of accepted) yield tx.objectStore('outbox').put(outbox);
+        }),
       );
     } catch (error) {
       const refusal = storageError(error);

@@ -9,7 +9,7 @@ import { SharedTransactions } from '../store/SharedTransactions.ts';
 import { ActorLocks } from '../mailbox/ActorLocks.ts';
 import type { HostConfig } from './options.ts';
 
-/** What every part of one host shares: its config, its database, and this device's id. */
+/** What every part of one host shares: config, database and its shared transactions, locks, device id. */
 export interface HostContext {
   config: HostConfig;
   db(): Promise<ActorDb>;

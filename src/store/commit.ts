@@ -16,7 +16,7 @@ export async function commit<T extends Committable>(
   writes: (transaction: T) => Iterable<Promise<unknown>>,
 ): Promise<void> {
   try {
-    await Promise.all([issueAll(writes(transaction)), transaction.done]);
+    await Promise.all([issueAll(() => writes(transaction)), transaction.done]);
   } catch (error) {
     abortQuietly(transaction);
     throw error;
@@ -24,10 +24,10 @@ export async function commit<T extends Committable>(
 }
 
 /** Issues each write `writes` yields; the one promise settles when all of them have. */
-export async function issueAll(writes: Iterable<Promise<unknown>>): Promise<unknown[]> {
+export async function issueAll(writes: () => Iterable<Promise<unknown>>): Promise<unknown[]> {
   const issued: Promise<unknown>[] = [];
   try {
-    for (const write of writes) issued.push(write);
+    for (const write of writes()) issued.push(write);
   } catch (error) {
     // The transaction is about to be aborted, and every write issued with it rejects: expected, not unhandled.
     for (const write of issued) write.catch(() => undefined);

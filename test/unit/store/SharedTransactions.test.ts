@@ -82,12 +82,10 @@ describe('SharedTransactions', () => {
   it('leaves nothing of a job whose later write fails after earlier ones were issued', async () => {
     const { writes, db } = shared();
     const job = writes.run((tx) =>
-      issueAll(
-        (function* () {
-          yield tx.objectStore('actors').put(actor('kept-out'));
-          yield tx.objectStore('actors').put({ ...actor('bad'), state: { f: () => 0 } });
-        })(),
-      ),
+      issueAll(function* () {
+        yield tx.objectStore('actors').put(actor('kept-out'));
+        yield tx.objectStore('actors').put({ ...actor('bad'), state: { f: () => 0 } });
+      }),
     );
     await expect(job).rejects.toMatchObject({ name: 'DataCloneError' });
     expect(await (await db()).getAllKeys('actors')).toEqual([]);

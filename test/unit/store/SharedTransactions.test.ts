@@ -48,6 +48,20 @@ describe('SharedTransactions', () => {
     expect((await (await db()).get('actors', 'a'))?.state).toEqual({ n: 1 });
   });
 
+  it('does not settle a write whose shared transaction aborts after the write itself succeeded', async () => {
+    const { writes, db } = shared();
+    const blocker = writes.run((tx) => tx.objectStore('actors').put(actor('first')));
+    const good = writes.run((tx) => tx.objectStore('actors').put(actor('good')));
+    const aborting = writes.run(async (tx) => {
+      await tx.objectStore('actors').put(actor('aborted'));
+      tx.abort();
+    });
+    const [, , last] = await Promise.allSettled([blocker, good, aborting]);
+    expect(last.status).toBe('rejected');
+    // `good` resolved only once a transaction holding it completed: it is there.
+    expect((await (await db()).getAllKeys('actors')).sort()).toEqual(['first', 'good']);
+  });
+
   it('gives each reader what it read, in one transaction when they arrive together', async () => {
     const { writes, reads } = shared();
     await writes.run((tx) =>

@@ -1,5 +1,6 @@
 import '../setup.ts';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Commands } from '../../../src/actor/command.ts';
 import { createActorHost } from '../../../src/host/createActorHost.ts';
 import type { FetchEventLike } from '../../../src/host/workerScope.ts';
 import { fingerprint } from '../../../src/idempotency/fingerprint.ts';
@@ -375,6 +376,32 @@ describe('concurrency through the mailbox', () => {
       'q2',
     ]);
     expect((await send('POST', '/actors/a/execute', { key: 'q3', body })).status).toBe(200);
+  });
+
+  it('never runs turns of one actor at once across two hosts (two workers), however the sends interleave', async () => {
+    let inside = 0;
+    let most = 0;
+    const commands: Commands = {
+      slow: async (state: { n?: number }) => {
+        inside += 1;
+        most = Math.max(most, inside);
+        await settle(2);
+        inside -= 1;
+        return { state: { n: (state.n ?? 0) + 1 } };
+      },
+    };
+    const one = testHost({ commands });
+    const two = createActorHost({ dbName: one.dbName, commands });
+    const sends = Array.from({ length: 16 }, (_, index) => {
+      const request = actorRequest('POST', '/actors/shared/execute', {
+        key: `k${index}`,
+        body: { type: 'slow' },
+      });
+      return index % 2 === 0 ? one.host.handle(request) : two.handle(request);
+    });
+    expect((await Promise.all(sends)).map((r) => r.status)).toEqual(sends.map(() => 200));
+    expect(most).toBe(1);
+    expect((await dumpStores(one.dbName)).actors[0]?.state).toEqual({ n: 16 });
   });
 
   it('runs a key once across two hosts (two workers) sharing the database and the locks', async () => {

@@ -49,7 +49,10 @@ async function start(): Promise<void> {
   const query = config.remote === undefined ? '' : `?remote=${encodeURIComponent(config.remote)}`;
   const { persisted } = await registerActors(`/sw.js${query}`);
   workerStatus.dataset['state'] = 'ready';
-  workerStatus.textContent = `Worker ready · storage ${persisted === true ? 'persistent' : 'best effort'}`;
+  workerStatus.textContent = 'Worker ready';
+  void persisted.then((answer) => {
+    workerStatus.textContent = `Worker ready · storage ${answer === true ? 'persistent' : 'best effort'}`;
+  });
 
   const client = createActorClient();
   const outboxes = baristas.map((barista) => baristaOutbox(client, barista));

@@ -14,6 +14,7 @@
 export {
   registerActors,
   type ActorsRegistration,
+  type PersistenceAnswer,
   type RegisterActorsOptions,
 } from './client/registerActors.ts';
 export {

@@ -8,26 +8,34 @@ export interface RegisterActorsOptions {
   persist?: boolean;
 }
 
+/** The browser's answer to the request for persistent storage. */
+export type PersistenceAnswer = boolean | 'unsupported' | 'skipped';
+
 /** What registering produced. */
 export interface ActorsRegistration {
   registration: ServiceWorkerRegistration;
   /**
-   * Whether storage is persistent (`navigator.storage.persist()`); `unsupported`
-   * where the browser lacks the API, `skipped` with `persist: false`.
+   * Whether storage is persistent (`navigator.storage.persist()`), settled
+   * when the browser answers: Firefox asks the user first, so this may take
+   * as long as they do, and registering never waits for it. `unsupported`
+   * where the browser lacks the API (WebKitGTK), `skipped` with
+   * `persist: false`; never rejects (a failed request is `false`).
    */
-  persisted: boolean | 'unsupported' | 'skipped';
+  persisted: Promise<PersistenceAnswer>;
 }
 
 /**
  * Registers the actordav service worker, waits until it controls this page
  * (the worker must call `clients.claim()`, as Workbox's `clientsClaim()`
  * does, or this waits for the next load), and asks for persistent storage
- * so the browser does not evict messages the remote has not confirmed.
+ * so the browser does not evict messages the remote has not confirmed —
+ * without waiting for the answer, which may be a permission prompt.
  *
  * @example
  * ```ts
  * import { registerActors } from 'actordav/client';
  * const { persisted } = await registerActors('/sw.js');
+ * void persisted.then((answer) => console.log('persistent storage:', answer));
  * ```
  */
 export async function registerActors(
@@ -53,10 +61,20 @@ export async function registerActors(
       container.addEventListener('controllerchange', () => resolve(), { once: true }),
     );
   }
-  const persisted = !persist
-    ? 'skipped'
-    : typeof navigator.storage?.persist !== 'function'
-      ? 'unsupported'
-      : await navigator.storage.persist();
-  return { registration, persisted };
+  return { registration, persisted: persist ? askPersistence() : Promise.resolve('skipped') };
+}
+
+// Asks only when not granted yet: where persistence is a prompt (Firefox), a second ask is a second prompt.
+async function askPersistence(): Promise<PersistenceAnswer> {
+  // WebKitGTK has no navigator.storage at all, though the DOM types say it always exists.
+  const storage: Partial<StorageManager> | undefined = (
+    navigator as { storage?: StorageManager }
+  ).storage;
+  if (typeof storage?.persist !== 'function') return 'unsupported';
+  try {
+    if (typeof storage.persisted === 'function' && (await storage.persisted())) return true;
+    return await storage.persist();
+  } catch {
+    return false;
+  }
 }

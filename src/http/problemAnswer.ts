@@ -11,6 +11,9 @@ export function problemAnswer(error: unknown, instance?: string): StoredAnswer {
   const known = isActorError(error)
     ? error
     : new ActorError('internal-error', undefined, { cause: error });
+  // The answer hides the cause from the page, so the worker's console is where it can be found.
+  if (known.code === 'internal-error')
+    console.error('actordav: internal error', known.cause ?? known);
   const [, title] = problemCodes[known.code];
   const problem = {
     type: `urn:actordav:problem:${known.code}`,

@@ -11,7 +11,8 @@ const maxDepth = 64;
 
 /**
  * Reads a JSON object body: a JSON media type, at most `maxBytes` (read as a
- * stream, so a huge body is cut off early), strict UTF-8, at most 64 levels deep.
+ * stream where the engine has one, so a huge body is cut off early), strict
+ * UTF-8, at most 64 levels deep.
  */
 export async function readJsonBody(request: Request, maxBytes: number): Promise<JsonBody> {
   checkContentType(request.headers.get('content-type'));
@@ -47,10 +48,17 @@ async function readBytes(request: Request, maxBytes: number): Promise<Uint8Array
     });
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > maxBytes) throw tooLarge();
-  if (request.body === null) return new Uint8Array();
+  // Firefox's Request has no `body` stream at all (undefined, not null): read it whole.
+  const { body } = request as { body?: ReadableStream<Uint8Array> | null };
+  if (body === undefined) {
+    const bytes = new Uint8Array(await request.arrayBuffer());
+    if (bytes.byteLength > maxBytes) throw tooLarge();
+    return bytes;
+  }
+  if (body === null) return new Uint8Array();
   const chunks: Uint8Array[] = [];
   let size = 0;
-  const reader = request.body.getReader();
+  const reader = body.getReader();
   for (let read = await reader.read(); !read.done; read = await reader.read()) {
     size += read.value.byteLength;
     if (size > maxBytes) {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ActorError } from '../../../src/errors/ActorError.ts';
 import { problemCodes, type ProblemCode } from '../../../src/errors/problemCodes.ts';
 import { problemAnswer } from '../../../src/http/problemAnswer.ts';
@@ -6,6 +6,10 @@ import { problemAnswer } from '../../../src/http/problemAnswer.ts';
 const body = (answer: { body: string }) => JSON.parse(answer.body) as Record<string, unknown>;
 
 describe('problemAnswer', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
   it('turns an ActorError into RFC 9457 problem+json with its code, extensions and headers', () => {
     const error = new ActorError('precondition-failed', 'If-Match does not match', {
       extensions: { etag: '"abc"' },
@@ -90,5 +94,22 @@ describe('problemAnswer', () => {
     const answer = problemAnswer(foreign);
     expect(answer.status).toBe(500);
     expect(body(answer)['code']).toBe('internal-error');
+  });
+
+  it('logs an internal error with its cause, which the answer hides', () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const cause = new TypeError("Cannot read properties of undefined (reading 'getReader')");
+    problemAnswer(cause, '/actors/a/tasks');
+    expect(logged).toHaveBeenCalledWith('actordav: internal error', cause);
+    const wrapped = new ActorError('internal-error', 'The message could not be stored', { cause });
+    problemAnswer(wrapped);
+    expect(logged).toHaveBeenLastCalledWith('actordav: internal error', cause);
+  });
+
+  it('logs nothing for an expected problem', () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    problemAnswer(new ActorError('key-reused'));
+    problemAnswer(new ActorError('command-rejected'));
+    expect(logged).not.toHaveBeenCalled();
   });
 });

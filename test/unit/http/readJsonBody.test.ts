@@ -151,4 +151,28 @@ describe('readJsonBody', () => {
   it('survives a very deep body without overflowing the stack', async () => {
     await expectRejectCode(readJsonBody(asJson(nested(5000)), 1e6), 'body-too-deep');
   });
+
+  describe('where the engine has no Request.body (Firefox)', () => {
+    /** A request as Firefox gives it: `'body' in request` is false. */
+    const withoutBody = (request: Request): Request => {
+      Object.defineProperty(request, 'body', { value: undefined });
+      return request;
+    };
+
+    it('reads the bytes another way', async () => {
+      const text = '{"title":"milk","n":1}';
+      const body = await readJsonBody(withoutBody(asJson(text)), limit);
+      expect(body.value).toEqual({ title: 'milk', n: 1 });
+      expect(new TextDecoder().decode(body.bytes)).toBe(text);
+    });
+
+    it('still refuses a body over the limit', async () => {
+      const over = `{"a":"${'x'.repeat(limit)}"}`;
+      await expectRejectCode(readJsonBody(withoutBody(asJson(over)), limit), 'body-too-large');
+    });
+
+    it('reads an empty body as invalid JSON, not a crash', async () => {
+      await expectRejectCode(readJsonBody(withoutBody(asJson('')), limit), 'invalid-json');
+    });
+  });
 });

@@ -41,6 +41,9 @@ describe('public types', () => {
 
   it('types the page entry', () => {
     expectTypeOf(registerActors).returns.resolves.toHaveProperty('persisted');
+    expectTypeOf<Awaited<ReturnType<typeof registerActors>>['persisted']>().resolves.toEqualTypeOf<
+      boolean | 'unsupported' | 'skipped'
+    >();
     const client = createActorClient({ storage: null });
     expectTypeOf(client.actor('ada')).toEqualTypeOf<ActorHandle>();
     expectTypeOf<ActorHandle['send']>().returns.resolves.toEqualTypeOf<ActorResult>();

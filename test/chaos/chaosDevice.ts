@@ -1,6 +1,9 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { chromium, type BrowserContext, type CDPSession, type Page } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 import { chromiumLaunchOptions } from '../e2e/support/browser.ts';
+import type { EngineName } from '../e2e/support/engines.ts';
+import { launchPersistent } from '../e2e/support/launchEngine.ts';
+import { workerStopper, type WorkerStopper } from '../e2e/support/worker.ts';
 import { reportBinding, type SendReport } from './pageClient.ts';
 import type { DeviceName, RestartKind } from './plan.ts';
 
@@ -15,6 +18,8 @@ export interface ActorStatus {
 
 export interface ChaosDeviceOptions {
   readonly name: DeviceName;
+  /** Chromium or Firefox: the engines that keep a profile and can have their worker stopped. */
+  readonly engine: EngineName;
   readonly profileDir: string;
   readonly appUrl: string;
   /** The page's path and query: `/{app}/?variant=sync&remote=…`. */
@@ -24,15 +29,15 @@ export interface ChaosDeviceOptions {
 }
 
 /**
- * One device: a persistent Chromium profile (its own IndexedDB, device id and worker) with
- * some tabs of the sync app open. It can have its worker stopped through CDP and its browser
- * closed or killed and reopened on the same profile.
+ * One device: a persistent Chromium or Firefox profile (its own IndexedDB, device id and worker)
+ * with some tabs of the sync app open. It can have its worker stopped (CDP, or privileged BiDi in
+ * Firefox) and its browser closed or killed and reopened on the same profile.
  */
 export class ChaosDevice {
   readonly options: ChaosDeviceOptions;
   #context: BrowserContext | undefined;
   #pages: Page[] = [];
-  #cdp: CDPSession | undefined;
+  #stopper: WorkerStopper | undefined;
   stops = 0;
   readonly restarts: Record<RestartKind, number> = { close: 0, kill: 0 };
   /** The device id in IndexedDB after each launch: a new one means the browser wiped the database. */
@@ -48,12 +53,9 @@ export class ChaosDevice {
 
   async launch(): Promise<void> {
     const { options } = this;
-    const context = await chromium.launchPersistentContext(options.profileDir, {
-      ...chromiumLaunchOptions,
-      headless: true,
+    const context = await launchPersistent(options.engine, options.profileDir, {
       baseURL: options.appUrl,
-      serviceWorkers: 'allow',
-      ...(browserLog
+      ...(browserLog && options.engine === 'chromium'
         ? { args: [...(chromiumLaunchOptions.args ?? []), '--enable-logging=stderr', '--v=0'] }
         : {}),
     });
@@ -68,11 +70,10 @@ export class ChaosDevice {
     }
     const first = pages[0];
     if (first === undefined) throw new Error('no page');
-    const cdp = await context.newCDPSession(first);
-    await cdp.send('ServiceWorker.enable');
+    const stopper = await workerStopper(first, options.engine);
     this.#context = context;
     this.#pages = pages;
-    this.#cdp = cdp;
+    this.#stopper = stopper;
     this.deviceIds.push(await readDeviceId(first));
   }
 
@@ -85,7 +86,8 @@ export class ChaosDevice {
   /** Stops the device's workers the way the browser would; the next fetch starts a fresh one. */
   async stopWorker(): Promise<void> {
     try {
-      await this.#cdp?.send('ServiceWorker.stopAllWorkers');
+      if (this.#stopper === undefined) return;
+      await this.#stopper.stop();
       this.stops += 1;
     } catch {
       // The browser is closing (a restart overlaps the stop): nothing to stop.
@@ -96,12 +98,12 @@ export class ChaosDevice {
   async restart(kind: RestartKind): Promise<void> {
     const context = this.#context;
     this.#context = undefined;
-    this.#cdp = undefined;
+    this.#stopper = undefined;
     this.#pages = [];
     if (context !== undefined) {
       if (kind === 'kill') {
         const closed = new Promise<void>((resolve) => context.once('close', () => resolve()));
-        const pid = await browserPid(this.options.profileDir);
+        const pid = await browserPid(this.options.profileDir, this.options.engine);
         if (pid === undefined) throw new Error(`no browser process for ${this.options.profileDir}`);
         process.kill(pid, 'SIGKILL');
         await closed;
@@ -221,19 +223,25 @@ function readDeviceId(page: Page): Promise<string | undefined> {
  */
 const browserLog = process.env['CHAOS_BROWSER_LOG'] === '1';
 
-/** The PID of the browser's main process: the one process started with this profile and no `--type=`. */
-async function browserPid(profileDir: string): Promise<number | undefined> {
+/**
+ * The PID of the browser's main process: Chromium's one process started with this profile and no
+ * `--type=`; Firefox's one started with `--profile` this profile and no `-contentproc`.
+ */
+async function browserPid(profileDir: string, engine: EngineName): Promise<number | undefined> {
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const args = await readFile(`/proc/${entry}/cmdline`, 'utf8')
       .then((text) => text.split('\0'))
       .catch((): string[] => []);
-    if (
-      args.includes(`--user-data-dir=${profileDir}`) &&
-      !args.some((arg) => arg.startsWith('--type='))
-    ) {
-      return Number(entry);
-    }
+    const main =
+      engine === 'firefox'
+        ? args.includes(profileDir) &&
+          args.includes('--profile') &&
+          !args.includes('-contentproc') &&
+          !args.some((arg) => arg.endsWith('bidiProxy.ts'))
+        : args.includes(`--user-data-dir=${profileDir}`) &&
+          !args.some((arg) => arg.startsWith('--type='));
+    if (main) return Number(entry);
   }
   return undefined;
 }

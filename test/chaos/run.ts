@@ -9,6 +9,8 @@
  * key sent exactly once in `state.tasks`.
  *
  * Environment: CHAOS_SEED (default 1), CHAOS_SIZE=default|ci, CHAOS_SERVER=embedded|lighttpd|apache,
+ * CHAOS_BROWSER=chromium|firefox (WebKitGTK keeps no profile and cannot stop a worker, so it
+ * cannot play a device here),
  * CHAOS_KEEP=1 keeps the profiles and the server's files, CHAOS_BROWSER_LOG=1 with
  * DEBUG=pw:browser shows Chromium's own log. Needs `npm run build:e2e` first.
  */
@@ -22,6 +24,7 @@ import { freePort } from '../servers/freePort.ts';
 import { startWebdavServer } from '../servers/startWebdavServer.ts';
 import type { WebdavServerKind } from '../servers/WebdavServer.ts';
 import { listRemote, readHead, type RemoteReader } from '../e2e/support/remoteFiles.ts';
+import { engineLimit, type EngineName } from '../e2e/support/engines.ts';
 import { ChaosDevice, type ActorStatus } from './chaosDevice.ts';
 import { checkOracle } from './checkOracle.ts';
 import { runBatch, type SendReport } from './pageClient.ts';
@@ -52,10 +55,18 @@ const convergeTimeoutMs = 240_000;
 const seed = Number(process.env['CHAOS_SEED'] ?? '1');
 const size = (process.env['CHAOS_SIZE'] ?? 'default') as ChaosSize;
 const serverKind = (process.env['CHAOS_SERVER'] ?? 'embedded') as WebdavServerKind;
+const engine = (process.env['CHAOS_BROWSER'] ?? 'chromium') as EngineName;
 if (!Number.isSafeInteger(seed)) throw new RangeError('CHAOS_SEED must be an integer');
 if (size !== 'default' && size !== 'ci') throw new RangeError('CHAOS_SIZE must be default or ci');
 if (!['embedded', 'lighttpd', 'apache'].includes(serverKind)) {
   throw new RangeError('CHAOS_SERVER must be embedded, lighttpd or apache');
+}
+for (const needed of ['persistentProfile', 'stopWorker'] as const) {
+  const limit = engineLimit(engine, needed);
+  if (limit !== undefined) throw new RangeError(`CHAOS_BROWSER=${engine} cannot run: ${limit}`);
+}
+if (engine !== 'chromium' && engine !== 'firefox') {
+  throw new RangeError('CHAOS_BROWSER must be chromium or firefox');
 }
 
 /** Per device: what each send produced. */
@@ -148,6 +159,7 @@ async function main(): Promise<number> {
   const devices: Record<DeviceName, ChaosDevice> = {
     A: new ChaosDevice({
       name: 'A',
+      engine,
       profileDir: join(root, 'profile-a'),
       appUrl,
       pagePath: pagePath('A'),
@@ -156,6 +168,7 @@ async function main(): Promise<number> {
     }),
     B: new ChaosDevice({
       name: 'B',
+      engine,
       profileDir: join(root, 'profile-b'),
       appUrl,
       pagePath: pagePath('B'),
@@ -352,13 +365,13 @@ async function main(): Promise<number> {
     }
     const lines = [
       '',
-      `== actordav chaos: seed ${seed}, size ${size}, server ${serverKind} ==`,
+      `== actordav chaos: seed ${seed}, size ${size}, server ${serverKind}, browser ${engine} ==`,
       `messages:          ${sends} sends (device A ${tallies.A.sends} from ${tabsA} tabs, device B ${tallies.B.sends}) to ${plan.actors.length} actors`,
       `unique keys:       ${uniqueKeys} (accepted ${accepted})`,
       `resends:           ${sends - uniqueKeys} (${percent(sends - uniqueKeys, sends)} of sends; ${plan.resentKeys} keys = ${percent(plan.resentKeys, uniqueKeys)} planned to be resent, plus sends cut off by restarts)`,
       `answers:           ${[...answers].map(([status, n]) => `${status} ×${n}`).join(', ')}; replayed ${tallies.A.replayed + tallies.B.replayed}`,
       `page retries:      ${[...retried].map(([why, n]) => `${why} ×${n}`).join(', ') || 'none'}; gave up ${tallies.A.gaveUp + tallies.B.gaveUp}`,
-      `worker stops:      ${devices.A.stops + devices.B.stops} (A ${devices.A.stops}, B ${devices.B.stops}) via CDP`,
+      `worker stops:      ${devices.A.stops + devices.B.stops} (A ${devices.A.stops}, B ${devices.B.stops}) via ${engine === 'firefox' ? 'privileged BiDi' : 'CDP'}`,
       `restarts:          ${restartCount(devices.A) + restartCount(devices.B)} (A ${describeRestarts(devices.A)}; B ${describeRestarts(devices.B)})`,
       `storage wipes:     ${devices.A.wipes + devices.B.wipes} (a restart after which the browser had recreated the database empty: new device id)`,
       `faults:            ${faultKinds.map((kind: FaultKind) => `${kind} ${faults[kind]}`).join(', ')}`,

@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { expect, test } from './support/fixtures.ts';
 import {
   actorsPath,
   call,
@@ -12,6 +13,7 @@ import {
   type SharedApp,
 } from './support/app.ts';
 import { dumpDatabase, receiptsOf } from './support/database.ts';
+import { skipWithout } from './support/engines.ts';
 import { stopWorkers } from './support/worker.ts';
 
 // DESIGN.md §2 (a command's rejection is an answer) and §4 (one message at a time per actor, in order).
@@ -34,7 +36,11 @@ const execute = (actor: string, key: string, body: Record<string, unknown>): Cal
   body,
 });
 
-test('a command that throws is answered 409 from its receipt and never runs again', async () => {
+test('a command that throws is answered 409 from its receipt and never runs again', async ({
+  browserName,
+}) => {
+  // The part after the stop proves the answer came from IndexedDB alone, not the worker's memory.
+  skipWithout(browserName, 'stopWorker');
   const actor = freshActor('fail');
   const request = execute(actor, 'refused', { type: 'fail' });
   const first = await call(page, request);

@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, expect, test, type BrowserContext, type Page } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
+import { expect, test } from './support/fixtures.ts';
 import {
   actorsPath,
   call,
@@ -11,8 +12,10 @@ import {
   type Answer,
   type Call,
 } from './support/app.ts';
-import { appUrl, chromiumLaunchOptions } from './support/browser.ts';
+import { appUrl } from './support/browser.ts';
 import { dumpDatabase, receiptsOf } from './support/database.ts';
+import { skipWithout, type EngineName } from './support/engines.ts';
+import { launchPersistent } from './support/launchEngine.ts';
 
 // DESIGN.md §3: receipts and states live in IndexedDB, so they outlive the browser.
 let profile: string;
@@ -23,18 +26,17 @@ test.afterAll(async () => {
   await rm(profile, { recursive: true, force: true });
 });
 
-async function launch(): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await chromium.launchPersistentContext(profile, {
-    ...chromiumLaunchOptions,
-    serviceWorkers: 'allow',
-    baseURL: appUrl,
-  });
+async function launch(engine: EngineName): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await launchPersistent(engine, profile, { baseURL: appUrl });
   const page = context.pages()[0] ?? (await context.newPage());
   await openApp(page);
   return { context, page };
 }
 
-test('receipts and state survive a browser restart with the same profile', async () => {
+test('receipts and state survive a browser restart with the same profile', async ({
+  browserName,
+}) => {
+  skipWithout(browserName, 'persistentProfile');
   const actor = freshActor('persist');
   const base = `${actorsPath()}${actor}`;
   const requests: Call[] = [
@@ -43,7 +45,7 @@ test('receipts and state survive a browser restart with the same profile', async
     { method: 'POST', path: `${base}/execute`, key: 'fail-1', body: { type: 'fail' } },
   ];
 
-  const before = await launch();
+  const before = await launch(browserName);
   const answers: Answer[] = [];
   for (const request of requests) answers.push(await call(before.page, request));
   expect(answers.map((answer) => answer.status)).toEqual([201, 200, 409]);
@@ -52,7 +54,7 @@ test('receipts and state survive a browser restart with the same profile', async
   expect(receipts.size).toBe(3);
   await before.context.close();
 
-  const after = await launch();
+  const after = await launch(browserName);
   try {
     for (const [index, request] of requests.entries()) {
       const replay = await call(after.page, request);

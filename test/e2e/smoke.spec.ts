@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/fixtures.ts';
 import { call, freshActor, openApp } from './support/app.ts';
 
 test('a task is accepted once and replayed byte for byte', async ({ page }) => {

@@ -15,12 +15,27 @@ const token = { value: query.get('token') };
 self.addEventListener('install', (event) => event.waitUntil(self.skipWaiting()));
 clientsClaim();
 
+// `?backgroundSync=none` hides the Background Sync API, as Firefox and WebKit lack it; sync events
+// that reach the worker anyway are counted, so a test can tell that the fallback triggers alone did it.
+if (query.get('backgroundSync') === 'none') {
+  Object.defineProperty(self.registration, 'sync', { value: undefined });
+}
+let syncEvents = 0;
+self.addEventListener('sync', () => (syncEvents += 1));
+
 // Test instrumentation outside the host's scope: how often each command ran in this worker, and a way to
 // change the remote's credentials at run time (what an app would do after a login).
 self.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);
   if (url.pathname === `${prefix}__runs`) {
     event.respondWith(Response.json(Object.fromEntries(runs)));
+  } else if (url.pathname === `${prefix}__sync-events`) {
+    event.respondWith(
+      Response.json({
+        syncEvents,
+        hasApi: (self.registration as { sync?: unknown }).sync !== undefined,
+      }),
+    );
   } else if (url.pathname === `${prefix}__token`) {
     token.value = url.searchParams.get('value');
     event.respondWith(new Response(null, { status: 204 }));

@@ -1,4 +1,6 @@
-import { expect, test, type BrowserContext, type Page, type TestInfo } from '@playwright/test';
+import { type BrowserContext, type Page, type TestInfo } from '@playwright/test';
+import { expect, test } from '../support/fixtures.ts';
+import { skipWithout } from '../support/engines.ts';
 import { startDemoServer, type DemoServer } from './demoServer.ts';
 
 // One demo server, one browser context (one worker, one IndexedDB) and one page for the file:
@@ -204,7 +206,8 @@ test('the remote browser lists the files the worker wrote, as text', async () =>
   await expect(page.locator('#remote-file b')).toHaveCount(0);
 });
 
-test('the shell opens and takes orders with no network at all', async () => {
+test('the shell opens and takes orders with no network at all', async ({ browserName }) => {
+  skipWithout(browserName, 'offlineEmulation');
   await context.setOffline(true);
   try {
     await page.reload();

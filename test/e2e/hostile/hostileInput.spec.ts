@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/fixtures.ts';
 import { startWebdavServer } from '../../servers/startWebdavServer.ts';
 import type { WebdavServer } from '../../servers/WebdavServer.ts';
 import { dumpDatabase } from '../support/database.ts';

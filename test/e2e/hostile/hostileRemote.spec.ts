@@ -1,6 +1,6 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/fixtures.ts';
 import { encodeSegment } from '../../../src/sync/segmentFile.ts';
 import { startWebdavServer } from '../../servers/startWebdavServer.ts';
 import type { WebdavServer } from '../../servers/WebdavServer.ts';

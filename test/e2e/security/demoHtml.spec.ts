@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/fixtures.ts';
 import { serveApp } from '../../../demo/server.ts';
 import { freePort } from '../../servers/freePort.ts';
 import { startWebdavServer } from '../../servers/startWebdavServer.ts';

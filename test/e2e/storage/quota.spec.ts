@@ -2,17 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  chromium,
-  expect,
-  test,
-  type BrowserContext,
-  type CDPSession,
-  type Page,
-} from '@playwright/test';
+import { chromium, type BrowserContext, type CDPSession, type Page } from '@playwright/test';
+import { expect, test } from '../support/fixtures.ts';
 import { call, expectProblem, freshActor, openApp } from '../support/app.ts';
 import { appUrl, chromiumLaunchOptions } from '../support/browser.ts';
 import { dumpDatabase, receiptsOf } from '../support/database.ts';
+import { skipWithout } from '../support/engines.ts';
 import { stopWorkers } from '../support/worker.ts';
 
 // A device that runs out of room (DESIGN.md §2: QuotaExceededError → 507 storage-full): the
@@ -22,12 +17,13 @@ import { stopWorkers } from '../support/worker.ts';
 // off-the-record one keeps IndexedDB in memory).
 
 const origin = new URL(appUrl).origin;
-let profile: string;
-let context: BrowserContext;
+let profile: string | undefined;
+let context: BrowserContext | undefined;
 let page: Page;
 let cdp: CDPSession;
 
-test.beforeAll(async () => {
+test.beforeAll(async ({ browserName }) => {
+  skipWithout(browserName, 'quotaOverride');
   profile = await mkdtemp(join(tmpdir(), 'actordav-quota-'));
   context = await chromium.launchPersistentContext(profile, {
     ...chromiumLaunchOptions,
@@ -41,8 +37,9 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-  await context.close();
-  await rm(profile, { recursive: true, force: true });
+  // Optional chains: beforeAll may have been skipped (an engine without the quota override).
+  await context?.close();
+  if (profile !== undefined) await rm(profile, { recursive: true, force: true });
 });
 
 // Incompressible, so that every write really takes room.

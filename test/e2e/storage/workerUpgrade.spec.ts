@@ -1,12 +1,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, expect, test, type BrowserContext, type Page } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
+import { expect, test } from '../support/fixtures.ts';
 import { startFaultProxy, type FaultProxy } from '../../servers/faultProxy.ts';
 import { startWebdavServer } from '../../servers/startWebdavServer.ts';
 import type { WebdavServer } from '../../servers/WebdavServer.ts';
 import { freshActor } from '../support/app.ts';
-import { appUrl, chromiumLaunchOptions } from '../support/browser.ts';
+import { appUrl } from '../support/browser.ts';
+import { currentEngine, skipWithout } from '../support/engines.ts';
+import { launchPersistent } from '../support/launchEngine.ts';
 import { readHead } from '../support/remoteFiles.ts';
 import { SyncDevice } from '../support/syncDevice.ts';
 
@@ -26,7 +29,8 @@ test.beforeAll(async () => {
   proxy = await startFaultProxy({ target: server.url });
 });
 
-test.beforeEach(async () => {
+test.beforeEach(async ({ browserName }) => {
+  skipWithout(browserName, 'persistentProfile');
   profile = await mkdtemp(join(tmpdir(), 'actordav-upgrade-'));
 });
 
@@ -54,11 +58,7 @@ const pageUrl = (release?: string) =>
   }).toString()}`;
 
 async function launch(): Promise<Page> {
-  context = await chromium.launchPersistentContext(profile, {
-    ...chromiumLaunchOptions,
-    baseURL: appUrl,
-    serviceWorkers: 'allow',
-  });
+  context = await launchPersistent(currentEngine(), profile, { baseURL: appUrl });
   return context.pages()[0] ?? (await context.newPage());
 }
 

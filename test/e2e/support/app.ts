@@ -21,6 +21,11 @@ export interface Call {
   /** Raw body text (overrides `body`). */
   raw?: string;
   headers?: Record<string, string>;
+  /**
+   * Sends again, under the same key, while the fetch fails without an answer, as a client does:
+   * Firefox fails a fetch whose worker was stopped, where Chromium re-sends it to the next worker.
+   */
+  retryUnanswered?: boolean;
 }
 
 let counter = 0;
@@ -116,6 +121,7 @@ async function sendFromPage({
   body,
   raw,
   headers = {},
+  retryUnanswered = false,
 }: Call): Promise<Answer> {
   const init: RequestInit = { method, headers: { ...headers } };
   const sent = init.headers as Record<string, string>;
@@ -124,7 +130,15 @@ async function sendFromPage({
     sent['content-type'] ??= 'application/json';
     init.body = raw ?? JSON.stringify(body);
   }
-  const response = await fetch(path, init);
+  let response: Response | undefined;
+  for (let attempt = 1; response === undefined; attempt++) {
+    try {
+      response = await fetch(path, init);
+    } catch (error) {
+      if (!retryUnanswered || attempt >= 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
   const text = await response.text();
   let json: unknown;
   try {

@@ -17,6 +17,8 @@ export interface SyncDeviceOptions {
   readonly confirm?: number;
   /** Base64 `user:password` for Basic auth. Default: none. */
   readonly token?: string;
+  /** `'none'` hides the Background Sync API from the worker, as in Firefox and WebKit. */
+  readonly backgroundSync?: 'none';
 }
 
 /** One browser profile (one IndexedDB, so one device id) with a page of the sync app open. */
@@ -54,8 +56,12 @@ export class SyncDevice {
     });
   }
 
-  /** The same `PUT tasks` for every key, all at once. */
-  putTasks(actor: string, keys: readonly string[]): Promise<Answer[]> {
+  /** The same `PUT tasks` for every key, all at once; `retryUnanswered` as in `Call`. */
+  putTasks(
+    actor: string,
+    keys: readonly string[],
+    { retryUnanswered = false }: { retryUnanswered?: boolean } = {},
+  ): Promise<Answer[]> {
     return callAll(
       this.page,
       keys.map((key) => ({
@@ -63,6 +69,7 @@ export class SyncDevice {
         path: this.path(actor, 'tasks'),
         key,
         body: { n: key },
+        retryUnanswered,
       })),
     );
   }
@@ -125,6 +132,13 @@ export class SyncDevice {
     return dispatchBackgroundSync(this.page, new URL(`/${this.name}/`, appUrl).href);
   }
 
+  /** How many Background Sync events reached the worker since it started, and whether it has the API. */
+  async syncEvents(): Promise<{ syncEvents: number; hasApi: boolean }> {
+    const answer = await call(this.page, { path: `/${this.name}/__sync-events` });
+    expect(answer.status).toBe(200);
+    return answer.json as { syncEvents: number; hasApi: boolean };
+  }
+
   /** `GET /{name}/__token`: the worker's Basic credentials from now on (undefined: none). */
   async setToken(token: string | undefined): Promise<void> {
     const query = token === undefined ? '' : `?value=${encodeURIComponent(token)}`;
@@ -143,6 +157,7 @@ export async function openSyncPage(page: Page, options: SyncDeviceOptions): Prom
   const query = new URLSearchParams({ variant: 'sync', remote: options.remote });
   if (options.confirm !== undefined) query.set('confirm', String(options.confirm));
   if (options.token !== undefined) query.set('token', options.token);
+  if (options.backgroundSync !== undefined) query.set('backgroundSync', options.backgroundSync);
   await page.goto(`/${options.name}/?${query.toString()}`);
   await expect(page.locator('#ready')).toHaveText('ready');
 }

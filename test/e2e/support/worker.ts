@@ -1,20 +1,35 @@
 import type { Page } from '@playwright/test';
+import { currentEngine, engineLimit, type EngineName } from './engines.ts';
 
-/** Stops every service worker the way the browser would (CDP), mid-request or not. */
+/** Stops every service worker of the page's browser the way the browser would, mid-request or not. */
 export async function stopWorkers(page: Page): Promise<void> {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('ServiceWorker.enable');
-  await cdp.send('ServiceWorker.stopAllWorkers');
-  await cdp.detach();
+  const stopper = await workerStopper(page);
+  try {
+    await stopper.stop();
+  } finally {
+    await stopper.detach();
+  }
 }
 
-/** A CDP session kept open, for stopping the workers several times in quick succession. */
+/** A way to stop the workers kept open, for stopping them several times in quick succession. */
 export interface WorkerStopper {
   stop(): Promise<void>;
   detach(): Promise<void>;
 }
 
-export async function workerStopper(page: Page): Promise<WorkerStopper> {
+/**
+ * Chromium: CDP `ServiceWorker.stopAllWorkers`. Firefox: `terminateWorker()`
+ * through privileged BiDi (test/e2e/engines/firefox/). WebKitGTK has no way.
+ */
+export async function workerStopper(
+  page: Page,
+  engine: EngineName = currentEngine(),
+): Promise<WorkerStopper> {
+  if (engine === 'firefox') {
+    const { stopFirefoxWorkers } = await import('../engines/firefox/stopFirefoxWorkers.ts');
+    return { stop: () => stopFirefoxWorkers(page), detach: () => Promise.resolve() };
+  }
+  if (engine !== 'chromium') throw new Error(engineLimit(engine, 'stopWorker'));
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('ServiceWorker.enable');
   return {

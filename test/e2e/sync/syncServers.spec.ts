@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, expect, test, type Browser } from '@playwright/test';
+import type { Browser } from '@playwright/test';
+import { expect, test } from '../support/fixtures.ts';
 import type { BasicCredentials } from '../../../demo/webdav/checkBasicAuth.ts';
 import { startFaultProxy, type FaultProxy } from '../../servers/faultProxy.ts';
 import { freePort } from '../../servers/freePort.ts';
@@ -9,7 +10,9 @@ import { startWebdavServer } from '../../servers/startWebdavServer.ts';
 import type { WebdavServer, WebdavServerKind } from '../../servers/WebdavServer.ts';
 import type { Answer } from '../support/app.ts';
 import { freshActor } from '../support/app.ts';
-import { appUrl, chromiumLaunchOptions } from '../support/browser.ts';
+import { appUrl } from '../support/browser.ts';
+import { engineHas, skipWithout } from '../support/engines.ts';
+import { launchPersistent } from '../support/launchEngine.ts';
 import {
   basicAuth,
   listRemote,
@@ -166,15 +169,11 @@ for (const kind of kinds) {
       expect(await device.state(actor)).toEqual(files.head.state);
     });
 
-    test('pending work survives a browser restart', async () => {
+    test('pending work survives a browser restart', async ({ browserName }) => {
+      skipWithout(browserName, 'persistentProfile');
       const profile = await mkdtemp(join(tmpdir(), `actordav-profile-${kind}-`));
       const options = { name: `restart-${kind}`, remote: remote().url, confirm: 300 };
-      const launch = () =>
-        chromium.launchPersistentContext(profile, {
-          ...chromiumLaunchOptions,
-          baseURL: appUrl,
-          serviceWorkers: 'allow',
-        });
+      const launch = () => launchPersistent(browserName, profile, { baseURL: appUrl });
       const actor = freshActor('restart');
       const keys = keysFor('r', 4);
       let context = await launch();
@@ -257,10 +256,11 @@ for (const kind of kinds) {
       try {
         const actor = freshActor('unsafe');
         const keys = keysFor('u', 3);
-        // Hold the probe's last read, so that a message arrives while the failing round runs.
+        // Hold the probe's last write before the failing check, so that a message arrives while
+        // the failing round runs.
         unsafeProxy.inject({
           fault: 'delay',
-          method: 'GET',
+          method: 'PUT',
           path: /\/\.actordav-probe-[^/]+\/b\/x$/,
           delayMs: 1500,
           times: 1,
@@ -358,7 +358,10 @@ for (const kind of kinds) {
       }
     });
 
-    test('401: pending until the credentials are fixed, then synced once', async ({ browser }) => {
+    test('401: pending until the credentials are fixed, then synced once', async ({
+      browser,
+      browserName,
+    }) => {
       const credentials: BasicCredentials = { username: 'barista', password: 'espresso' };
       const authServer = await startWebdavServer(kind, { auth: credentials });
       const reader: RemoteReader = {
@@ -387,9 +390,11 @@ for (const kind of kinds) {
         });
         expect(await listRemote(reader, `${actor}/`)).toBeUndefined();
 
-        // A wrong password is refused too; a Background Sync event is a trigger like any other.
+        // A wrong password is refused too; a Background Sync event, where the engine has one, is a
+        // trigger like any other (elsewhere a page's nudge is).
         await locked.setToken(basicToken(credentials.username, 'ristretto'));
-        await locked.backgroundSync();
+        if (engineHas(browserName, 'backgroundSync')) await locked.backgroundSync();
+        else await locked.syncNow();
         await locked.waitForStatus(actor, (status) => {
           expect(status.lastError?.at).not.toBe(refused.lastError?.at);
           expect(status.lastError?.code).toBe('remote-unauthorized');
@@ -411,7 +416,10 @@ for (const kind of kinds) {
     });
 
     for (const step of ['PUT', 'MOVE'] as const) {
-      test(`worker stopped while the ${step} is in flight: each message once`, async () => {
+      test(`worker stopped while the ${step} is in flight: each message once`, async ({
+        browserName,
+      }) => {
+        skipWithout(browserName, 'stopWorker');
         const actor = freshActor(`stop-${step.toLowerCase()}`);
         const keys = keysFor(step === 'PUT' ? 'x' : 'y', 5);
         const folder = step === 'PUT' ? 'log' : 'staging';
@@ -423,7 +431,7 @@ for (const kind of kinds) {
           delayMs: 2500,
           times: 1,
         });
-        const sending = device.putTasks(actor, keys);
+        const sending = device.putTasks(actor, keys, { retryUnanswered: true });
         await expect.poll(() => proxy.faults.delay - before, { timeout: 10_000 }).toBe(1);
         await stopWorkers(device.page);
         expectAccepted(device, actor, keys, await sending);

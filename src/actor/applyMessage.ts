@@ -63,6 +63,11 @@ export async function applyMessage(
   }
 }
 
+/** Whether `type` names a command these commands (or the built-ins) can run. */
+export function hasCommand(commands: Commands, type: string): boolean {
+  return commandFor(commands, type) !== undefined;
+}
+
 function commandFor(commands: Commands, type: string): Command | undefined {
   if (type === taskType) return appendTask;
   if (type === stateType) return replaceState;

@@ -67,9 +67,8 @@ export async function registerActors(
 // Asks only when not granted yet: where persistence is a prompt (Firefox), a second ask is a second prompt.
 async function askPersistence(): Promise<PersistenceAnswer> {
   // WebKitGTK has no navigator.storage at all, though the DOM types say it always exists.
-  const storage: Partial<StorageManager> | undefined = (
-    navigator as { storage?: StorageManager }
-  ).storage;
+  const storage: Partial<StorageManager> | undefined = (navigator as { storage?: StorageManager })
+    .storage;
   if (typeof storage?.persist !== 'function') return 'unsupported';
   try {
     if (typeof storage.persisted === 'function' && (await storage.persisted())) return true;

@@ -81,7 +81,15 @@ export async function acceptBatch(
     accepted.push({
       letter,
       receipt,
-      outbox: { actorId, seq, key, fingerprint, message, at: now },
+      outbox: {
+        actorId,
+        seq,
+        key,
+        fingerprint,
+        message,
+        at: now,
+        commandsVersion: config.commandsVersion,
+      },
     });
   }
 

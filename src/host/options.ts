@@ -25,6 +25,12 @@ export interface ActorHostOptions {
   confirmTimeoutMs?: number;
   /** How long the remote key registry remembers a key. Default 30 days. */
   remoteKeyTtlMs?: number;
+  /**
+   * The version of `commands`, logged with every message this worker accepts.
+   * Raise it when a release changes what a command does: an older worker then
+   * leaves those messages for a worker that knows them (DESIGN.md §6b). Default 0.
+   */
+  commandsVersion?: number;
 }
 
 /** The options with every default filled in, checked once. */
@@ -48,6 +54,7 @@ export function normalizeOptions(options: ActorHostOptions = {}): HostConfig {
     remote: options.remote === undefined ? undefined : normalizeRemote(options.remote),
     confirmTimeoutMs: options.confirmTimeoutMs ?? 3000,
     remoteKeyTtlMs: options.remoteKeyTtlMs ?? 30 * 24 * 60 * 60 * 1000,
+    commandsVersion: options.commandsVersion ?? 0,
   };
   // `.` and `..` segments would be folded away by URL parsing and never match.
   if (!/^\/([A-Za-z0-9._~-]+\/)*$/.test(config.scope) || /\/\.{1,2}\//.test(config.scope)) {
@@ -60,11 +67,8 @@ export function normalizeOptions(options: ActorHostOptions = {}): HostConfig {
   positiveInteger('turnTimeoutMs', config.turnTimeoutMs);
   positiveInteger('maxPendingPerActor', config.maxPendingPerActor);
   positiveInteger('remoteKeyTtlMs', config.remoteKeyTtlMs);
-  if (!Number.isSafeInteger(config.confirmTimeoutMs) || config.confirmTimeoutMs < 0) {
-    throw new RangeError(
-      `options.confirmTimeoutMs must be an integer >= 0, got ${String(config.confirmTimeoutMs)}`,
-    );
-  }
+  nonNegativeInteger('confirmTimeoutMs', config.confirmTimeoutMs);
+  nonNegativeInteger('commandsVersion', config.commandsVersion);
   if (config.onDuplicateInFlight !== 'wait' && config.onDuplicateInFlight !== 'reject') {
     throw new TypeError('options.onDuplicateInFlight must be "wait" or "reject"');
   }
@@ -82,6 +86,12 @@ export function normalizeOptions(options: ActorHostOptions = {}): HostConfig {
     }
   }
   return config;
+}
+
+function nonNegativeInteger(name: string, value: number): void {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new RangeError(`options.${name} must be an integer >= 0, got ${String(value)}`);
+  }
 }
 
 function positiveInteger(name: string, value: number): void {

@@ -46,6 +46,8 @@ export interface OutboxRecord {
   fingerprint: string;
   message: Message;
   at: number;
+  /** The accepting worker's `commandsVersion`; absent in rows written before it was logged, which means 0. */
+  commandsVersion?: number;
 }
 
 /** A fixed range of this device's messages, uploaded once as a log segment (DESIGN.md §5). */

@@ -1,5 +1,6 @@
-import { isSyncError } from '../errors/SyncError.ts';
+import { isUnanswered } from '../errors/SyncError.ts';
 import { davRequest, unexpected } from '../webdav/davRequest.ts';
+import { deleteCollection } from '../webdav/deleteCollection.ts';
 import type { RemoteConfig } from '../webdav/remoteConfig.ts';
 import { ensureCollections, parentMissing } from './ensureCollections.ts';
 import { readVersion } from './readHead.ts';
@@ -31,11 +32,11 @@ export async function claimVersion(
     const response = await move();
     if (response.status === 201 || response.status === 204) return true;
   } catch (error) {
-    if (!isSyncError(error) || error.code !== 'remote-unreachable') throw error;
+    if (!isUnanswered(error)) throw error;
   }
   const claimed = await readVersion(remote, actorId, next.version);
   if (claimed?.nonce === next.nonce) return true;
-  await davRequest(remote, 'DELETE', staging);
+  await deleteCollection(remote, staging);
   return false;
 }
 

@@ -27,12 +27,13 @@ export async function fixSegments(db: ActorDb, actorId: string, deviceId: string
     const chunk = unfixed.slice(start, start + maxMessagesPerSegment);
     const first = chunk[0]?.seq ?? 0;
     const last = chunk.at(-1)?.seq ?? 0;
-    const messages = chunk.map(({ seq, key, fingerprint, message, at }) => ({
+    const messages = chunk.map(({ seq, key, fingerprint, message, at, commandsVersion }) => ({
       seq,
       key,
       fingerprint,
       message,
       at,
+      commandsVersion: commandsVersion ?? 0,
     }));
     const { name, body } = await encodeSegment({
       format: 1,

@@ -1,4 +1,4 @@
-import { applyMessage, type VersionedState } from '../actor/applyMessage.ts';
+import { applyMessage, hasCommand, type VersionedState } from '../actor/applyMessage.ts';
 import { canonicalJson } from '../actor/canonicalJson.ts';
 import type { Commands } from '../actor/command.ts';
 import { stateEtag } from '../actor/stateEtag.ts';
@@ -17,6 +17,8 @@ export interface FoldInput {
   segments: readonly Segment[];
   actorId: string;
   commands: Commands;
+  /** The folding worker's `commandsVersion`: a message logged with a newer one waits for a newer folder. */
+  commandsVersion: number;
   scope: string;
   turnTimeoutMs: number;
   remoteKeyTtlMs: number;
@@ -35,7 +37,11 @@ interface Pending extends LoggedMessage {
  * The next version: the head's state with every new message applied in
  * (clamped time, device, seq) order after it — a fold only appends. A key
  * already in the remote registry folds as a replay, never a second effect.
- * Returns undefined when there is nothing new to fold.
+ * A message whose answer would depend on who folds (a command or a
+ * `commandsVersion` this worker lacks, a turn timeout here) stops its
+ * device's run there, like a gap: it and the device's later messages wait
+ * for a folder that can run them (DESIGN.md §6b). Returns undefined when
+ * there is nothing new to fold.
  */
 export async function fold(input: FoldInput): Promise<VersionFile | undefined> {
   const { head, actorId } = input;
@@ -47,8 +53,14 @@ export async function fold(input: FoldInput): Promise<VersionFile | undefined> {
     state: head.state,
     etag: await stateEtag(canonicalJson(head.state)),
   };
+  const stopped = new Set<string>();
+  let folded = 0;
   for (const logged of queue) {
-    const device = (devices[logged.deviceId] ??= { seq: 0, t: 0, results: {}, acked: 0 });
+    if (stopped.has(logged.deviceId)) continue;
+    if (!foldable(input, logged)) {
+      stopped.add(logged.deviceId);
+      continue;
+    }
     const known = keys[logged.key];
     let answer: StoredAnswer;
     if (known !== undefined) {
@@ -74,6 +86,11 @@ export async function fold(input: FoldInput): Promise<VersionFile | undefined> {
         context,
         input.turnTimeoutMs,
       );
+      // A timeout says how fast this device is, not what the message means: a later fold runs it again.
+      if (!applied.ok && applied.error.code === 'turn-timeout') {
+        stopped.add(logged.deviceId);
+        continue;
+      }
       if (applied.ok) current = applied.next;
       answer = messageAnswer(input.scope, actorId, logged.key, logged.message, applied, true);
       keys[logged.key] = [
@@ -84,10 +101,13 @@ export async function fold(input: FoldInput): Promise<VersionFile | undefined> {
         answer.status,
       ];
     }
+    const device = (devices[logged.deviceId] ??= { seq: 0, t: 0, results: {}, acked: 0 });
     device.results[String(logged.seq)] = answer;
     device.seq = logged.seq;
     device.t = logged.t;
+    folded++;
   }
+  if (folded === 0) return undefined;
   const self = devices[input.self.deviceId];
   if (self !== undefined) self.acked = Math.max(self.acked, input.self.acked);
   return {
@@ -104,12 +124,25 @@ export async function fold(input: FoldInput): Promise<VersionFile | undefined> {
   };
 }
 
-/** All runs' messages, each device's times clamped to never go back, merged by (t, device, seq). */
+// Every folder that gets this far gives the message the same answer: it has the command, at least as new.
+function foldable(input: FoldInput, logged: LoggedMessage): boolean {
+  return (
+    (logged.commandsVersion ?? 0) <= input.commandsVersion &&
+    hasCommand(input.commands, logged.message.type)
+  );
+}
+
+/**
+ * All runs' messages past their device's watermark (a run may start inside a
+ * segment), each device's times clamped to never go back, merged by (t, device, seq).
+ */
 function mergeRuns(head: VersionFile, segments: readonly Segment[]): Pending[] {
   const clock = new Map<string, number>();
   const merged: Pending[] = [];
   for (const segment of segments) {
+    const watermark = head.devices[segment.deviceId]?.seq ?? 0;
     for (const logged of segment.messages) {
+      if (logged.seq <= watermark) continue;
       const t = Math.max(
         logged.at,
         clock.get(segment.deviceId) ?? head.devices[segment.deviceId]?.t ?? 0,

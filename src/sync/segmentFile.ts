@@ -11,6 +11,12 @@ export interface LoggedMessage {
   fingerprint: string;
   message: Message;
   at: number;
+  /**
+   * The `commandsVersion` of the worker that accepted it: a folder with an
+   * older one leaves it unfolded (DESIGN.md §6b). Segments written before it
+   * was logged have none, which means 0.
+   */
+  commandsVersion?: number;
 }
 
 /** A log segment: one device's messages for a gap-free seq range, in seq order. */
@@ -75,6 +81,8 @@ function isLoggedMessage(value: unknown, seq: number): value is LoggedMessage {
     typeof logged.key === 'string' &&
     typeof logged.fingerprint === 'string' &&
     typeof logged.at === 'number' &&
+    (logged.commandsVersion === undefined ||
+      (Number.isSafeInteger(logged.commandsVersion) && logged.commandsVersion >= 0)) &&
     typeof message?.type === 'string' &&
     isObject(message.payload) &&
     (message.ifMatch === undefined || typeof message.ifMatch === 'string')

@@ -16,7 +16,9 @@ export interface SelectedRuns {
 /**
  * For each device, the gap-free run of listed segments right after its
  * watermark in the head version. A missing range stops that device's run:
- * its later messages wait until the gap is filled, never jump it.
+ * its later messages wait until the gap is filled, never jump it. The run
+ * may start inside a segment: a fold that stopped at a message it could not
+ * answer (DESIGN.md §6b) leaves the watermark mid-segment.
  */
 export function selectRuns(head: VersionFile, listing: readonly SegmentName[]): SelectedRuns {
   const byDevice = new Map<string, SegmentName[]>();
@@ -31,9 +33,10 @@ export function selectRuns(head: VersionFile, listing: readonly SegmentName[]): 
       conflicted.push(deviceId);
       continue;
     }
-    const starts = new Map(segments.map((segment) => [segment.first, segment]));
     let next = (head.devices[deviceId]?.seq ?? 0) + 1;
-    for (let segment = starts.get(next); segment !== undefined; segment = starts.get(next)) {
+    for (const segment of segments) {
+      if (segment.last < next) continue; // folded already
+      if (segment.first > next) break; // a gap
       runs.push(segment);
       next = segment.last + 1;
     }

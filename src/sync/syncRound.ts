@@ -1,7 +1,7 @@
 import { SyncError } from '../errors/SyncError.ts';
 import type { HostContext } from '../host/hostContext.ts';
 import { actorSegments } from '../store/segments.ts';
-import { davRequest } from '../webdav/davRequest.ts';
+import { deleteCollection } from '../webdav/deleteCollection.ts';
 import type { RemoteConfig } from '../webdav/remoteConfig.ts';
 import { claimVersion } from './claimVersion.ts';
 import { uploadSegments } from './uploadSegments.ts';
@@ -62,6 +62,7 @@ export async function syncRound(
       segments: runs.segments,
       actorId,
       commands: host.config.commands,
+      commandsVersion: host.config.commandsVersion,
       scope: host.config.scope,
       turnTimeoutMs: host.config.turnTimeoutMs,
       remoteKeyTtlMs: host.config.remoteKeyTtlMs,
@@ -99,6 +100,6 @@ async function dropStaleStaging(
   const db = await host.db();
   const nonce = await db.get('meta', stagingMarker(actorId));
   if (typeof nonce !== 'string') return;
-  await davRequest(remote, 'DELETE', remotePaths.staging(actorId, deviceId, nonce));
+  await deleteCollection(remote, remotePaths.staging(actorId, deviceId, nonce));
   await db.delete('meta', stagingMarker(actorId));
 }

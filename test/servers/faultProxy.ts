@@ -15,8 +15,45 @@ import { upstreamHeaders } from './upstreamHeaders.ts';
  * - `overwrite`: forward with `Overwrite: F` turned into `Overwrite: T`, so the server behaves
  *   like one whose MOVE and COPY ignore `Overwrite: F` (an unsafe remote, DESIGN.md §6.6).
  *   Counted only for requests that carried `Overwrite: F`.
+ * - `raceMove`: a MOVE or COPY with `Overwrite: F` checks whether its destination exists
+ *   (PROPFIND Depth 0 on the server; 412 when it does), waits `delayMs` (default 100), then
+ *   forwards with `Overwrite: T`: a server that checks and then renames, like SabreDAV's file
+ *   tree, so that simultaneous claims of one new name can all win (DESIGN.md §6b). Counted
+ *   only for requests that carried `Overwrite: F`.
+ * - `keepDestination`: forward a MOVE or COPY with `Destination` as the client sent it (naming
+ *   the proxy), like a reverse proxy that rewrites only `Host`. With `mount`, that names a
+ *   path the server does not have. Counted only for requests that carried a `Destination`.
+ * - `ignoreIfNoneMatch`: forward without `If-None-Match`, so the server behaves like nginx or
+ *   rclone, which ignore it. Counted only for requests that carried one.
+ * - `serverError`: answer 500 without forwarding.
+ * - `bareErrors`: forward, and strip the `Access-Control-*` headers from an answer of 400 or
+ *   more, like a server whose errors (a 401 from its auth module) lack CORS: a browser then
+ *   fails the request with a bare TypeError.
  */
-export type FaultKind = 'drop' | 'delay' | 'unavailable' | 'lostAck' | 'overwrite';
+export type FaultKind =
+  | 'drop'
+  | 'delay'
+  | 'unavailable'
+  | 'lostAck'
+  | 'overwrite'
+  | 'raceMove'
+  | 'keepDestination'
+  | 'ignoreIfNoneMatch'
+  | 'serverError'
+  | 'bareErrors';
+
+const faultKinds: readonly FaultKind[] = [
+  'drop',
+  'delay',
+  'unavailable',
+  'lostAck',
+  'overwrite',
+  'raceMove',
+  'keepDestination',
+  'ignoreIfNoneMatch',
+  'serverError',
+  'bareErrors',
+];
 
 /** A fault for requests that match `method` (any when absent) and `path` (any when absent). */
 export interface FaultRule {
@@ -24,7 +61,7 @@ export interface FaultRule {
   readonly method?: string;
   /** Tested against the request target as sent (path and query, still percent-encoded). */
   readonly path?: RegExp;
-  /** For `delay`. Default 1000. */
+  /** For `delay` (default 1000) and `raceMove`, the window between check and rename (default 100). */
   readonly delayMs?: number;
   /** How many matching requests it hits before it lapses. Default: all. */
   readonly times?: number;
@@ -58,7 +95,9 @@ const HOP_BY_HOP = new Set([
  * Starts an HTTP proxy on 127.0.0.1 in front of `target` that forwards every method, header
  * and body as is, except for the faults it is told to inject. `Destination` headers are
  * rewritten to the target's origin; `Host` becomes the target's, so the server's own
- * `Location`s and hrefs name the target (they are not rewritten back).
+ * `Location`s and hrefs name the target (they are not rewritten back). With `mount` (a path
+ * that starts and ends with `/`), the target is served under that path instead of its own,
+ * as a reverse proxy mounts a server under `/dav/`; requests outside it are forwarded as is.
  *
  * @example
  * const proxy = await startFaultProxy({ target: server.url });
@@ -67,18 +106,20 @@ const HOP_BY_HOP = new Set([
 export async function startFaultProxy(options: {
   readonly target: string;
   readonly port?: number;
+  readonly mount?: string;
 }): Promise<FaultProxy> {
   const target = new URL(options.target);
+  const mount = options.mount ?? target.pathname;
   const agent = new Agent({ keepAlive: true });
   const rules: { rule: FaultRule; left: number }[] = [];
-  const faults: Record<FaultKind, number> = {
-    drop: 0,
-    delay: 0,
-    unavailable: 0,
-    lostAck: 0,
-    overwrite: 0,
-  };
+  const faults = Object.fromEntries(faultKinds.map((kind) => [kind, 0])) as Record<
+    FaultKind,
+    number
+  >;
   let proxyOrigin = '';
+  // The server's path for a path under the proxy's mount.
+  const upstreamPath = (path: string) =>
+    path.startsWith(mount) ? target.pathname + path.slice(mount.length) : path;
 
   const take = (request: IncomingMessage): FaultRule | undefined => {
     const entry = rules.find(
@@ -86,7 +127,7 @@ export async function startFaultProxy(options: {
         left > 0 &&
         (rule.method === undefined || rule.method.toUpperCase() === request.method) &&
         (rule.path === undefined || rule.path.test(request.url ?? '/')) &&
-        (rule.fault !== 'overwrite' || String(request.headers.overwrite).toUpperCase() === 'F'),
+        applies(rule.fault, request.headers),
     );
     if (entry === undefined) return undefined;
     entry.left -= 1;
@@ -99,6 +140,7 @@ export async function startFaultProxy(options: {
     response: ServerResponse,
     answer: boolean,
     overrides: IncomingHttpHeaders = {},
+    bareErrors = false,
   ) => {
     const upstream = forward(
       {
@@ -106,8 +148,8 @@ export async function startFaultProxy(options: {
         host: target.hostname,
         port: target.port,
         method: request.method,
-        path: request.url,
-        headers: { ...forwardedHeaders(request.headers, proxyOrigin, target), ...overrides },
+        path: upstreamPath(request.url ?? '/'),
+        headers: withoutUnset({ ...upstreamRequestHeaders(request.headers), ...overrides }),
       },
       (reply) => {
         if (!answer) {
@@ -116,13 +158,66 @@ export async function startFaultProxy(options: {
           reply.once('end', () => request.socket.destroy());
           return;
         }
-        response.writeHead(reply.statusCode ?? 502, reply.statusMessage, withoutHopByHop(reply));
+        const status = reply.statusCode ?? 502;
+        const headers = withoutHopByHop(reply, bareErrors && status >= 400);
+        response.writeHead(status, reply.statusMessage, headers);
         reply.pipe(response);
       },
     );
     // A server that is down looks like a network failure to the client, as it would without us.
     upstream.once('error', () => request.socket.destroy());
     request.pipe(upstream);
+  };
+
+  const upstreamRequestHeaders = (headers: IncomingHttpHeaders): IncomingHttpHeaders => {
+    const destination = headers.destination;
+    const mounted =
+      typeof destination === 'string' && destination.startsWith(proxyOrigin + mount)
+        ? {
+            ...headers,
+            destination: proxyOrigin + upstreamPath(destination.slice(proxyOrigin.length)),
+          }
+        : headers;
+    return forwardedHeaders(mounted, proxyOrigin, target);
+  };
+
+  // Whether the destination of a MOVE or COPY exists on the server, asked with its own credentials.
+  const destinationExists = (request: IncomingMessage): Promise<boolean> => {
+    const destination = new URL(String(upstreamRequestHeaders(request.headers).destination));
+    return new Promise((resolve, reject) => {
+      const check = forward(
+        {
+          agent,
+          host: target.hostname,
+          port: target.port,
+          method: 'PROPFIND',
+          path: destination.pathname,
+          headers: {
+            host: target.host,
+            depth: '0',
+            ...(request.headers.authorization === undefined
+              ? {}
+              : { authorization: request.headers.authorization }),
+          },
+        },
+        (reply) => {
+          reply.resume();
+          resolve(reply.statusCode === 207);
+        },
+      );
+      check.once('error', reject);
+      check.end();
+    });
+  };
+
+  const raceMove = async (request: IncomingMessage, response: ServerResponse, windowMs: number) => {
+    if (await destinationExists(request)) {
+      setCorsHeaders(request, response);
+      response.writeHead(412).end('destination exists\n');
+      return;
+    }
+    await sleep(windowMs);
+    if (!request.destroyed) pass(request, response, true, { overwrite: 'T' });
   };
 
   const server = createServer((request, response) => {
@@ -146,6 +241,22 @@ export async function startFaultProxy(options: {
       case 'overwrite':
         pass(request, response, true, { overwrite: 'T' });
         return;
+      case 'raceMove':
+        raceMove(request, response, rule.delayMs ?? 100).catch(() => request.socket.destroy());
+        return;
+      case 'keepDestination':
+        pass(request, response, true, { destination: request.headers.destination });
+        return;
+      case 'ignoreIfNoneMatch':
+        pass(request, response, true, { 'if-none-match': undefined });
+        return;
+      case 'serverError':
+        setCorsHeaders(request, response);
+        response.writeHead(500).end('injected fault\n');
+        return;
+      case 'bareErrors':
+        pass(request, response, true, {}, true);
+        return;
       case undefined:
         pass(request, response, true);
     }
@@ -154,7 +265,7 @@ export async function startFaultProxy(options: {
   proxyOrigin = await listenLocally(server, options.port);
 
   return {
-    url: proxyOrigin + target.pathname + target.search,
+    url: proxyOrigin + mount + target.search,
     inject(rule) {
       const entry = { rule, left: rule.times ?? Infinity };
       rules.push(entry);
@@ -184,12 +295,33 @@ function forwardedHeaders(
   return upstreamHeaders(endToEnd, proxyOrigin, target);
 }
 
-function withoutHopByHop(reply: IncomingMessage): string[] {
+// An override of `undefined` removes the header.
+function withoutUnset(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  return Object.fromEntries(Object.entries(headers).filter(([, value]) => value !== undefined));
+}
+
+// Each fault that changes a header only counts for requests that carry it.
+function applies(fault: FaultKind, headers: IncomingHttpHeaders): boolean {
+  switch (fault) {
+    case 'overwrite':
+    case 'raceMove':
+      return String(headers.overwrite).toUpperCase() === 'F';
+    case 'keepDestination':
+      return headers.destination !== undefined;
+    case 'ignoreIfNoneMatch':
+      return headers['if-none-match'] !== undefined;
+    default:
+      return true;
+  }
+}
+
+function withoutHopByHop(reply: IncomingMessage, withoutCors = false): string[] {
   // rawHeaders keeps repeated headers apart (Apache sends two DAV headers).
   const kept: string[] = [];
   for (let i = 0; i + 1 < reply.rawHeaders.length; i += 2) {
-    const name = reply.rawHeaders[i] ?? '';
-    if (!HOP_BY_HOP.has(name.toLowerCase())) kept.push(name, reply.rawHeaders[i + 1] ?? '');
+    const name = (reply.rawHeaders[i] ?? '').toLowerCase();
+    if (HOP_BY_HOP.has(name) || (withoutCors && name.startsWith('access-control-'))) continue;
+    kept.push(reply.rawHeaders[i] ?? '', reply.rawHeaders[i + 1] ?? '');
   }
   return kept;
 }

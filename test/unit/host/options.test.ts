@@ -18,6 +18,7 @@ describe('normalizeOptions', () => {
       onDuplicateInFlight: 'wait',
       maxPendingPerActor: 1000,
       dbName: 'actordav',
+      commandsVersion: 0,
     });
   });
 
@@ -67,10 +68,21 @@ describe('normalizeOptions', () => {
     ['turnTimeoutMs', Number.POSITIVE_INFINITY],
     ['turnTimeoutMs', 0],
     ['maxPendingPerActor', 0],
+    ['commandsVersion', -1],
+    ['commandsVersion', 1.5],
+    ['commandsVersion', Number.NaN],
+    ['commandsVersion', Number.MAX_SAFE_INTEGER + 1],
   ] as const)('refuses %s = %d with a RangeError naming it', (name, value) => {
     const options: ActorHostOptions = { [name]: value };
     expect(() => normalizeOptions(options)).toThrow(RangeError);
     expect(() => normalizeOptions(options)).toThrow(`options.${name}`);
+  });
+
+  it('takes commandsVersion 0 and any larger safe integer', () => {
+    expect(normalizeOptions({ commandsVersion: 0 }).commandsVersion).toBe(0);
+    expect(normalizeOptions({ commandsVersion: 7 }).commandsVersion).toBe(7);
+    const string = { commandsVersion: '2' } as unknown as ActorHostOptions;
+    expect(() => normalizeOptions(string)).toThrow(/options\.commandsVersion/);
   });
 
   it('refuses a number option given as a string', () => {

@@ -54,6 +54,77 @@ describe('startFaultProxy', () => {
     expect((await send('b/f.json')).status).toBe(200);
     expect(Date.now() - started).toBeGreaterThanOrEqual(190);
     remove();
-    expect(proxy.faults).toEqual({ drop: 1, delay: 1, unavailable: 1, lostAck: 1, overwrite: 0 });
+    expect(proxy.faults).toMatchObject({
+      drop: 1,
+      delay: 1,
+      unavailable: 1,
+      lostAck: 1,
+      overwrite: 0,
+    });
+  });
+
+  it('serves the target under a mount, rewriting Destination, unless told to keep it', async () => {
+    const mounted = await startFaultProxy({ target: server.url, mount: '/dav/' });
+    const at = (path: string, init: RequestInit = {}) => fetch(new URL(path, mounted.url), init);
+    try {
+      expect(mounted.url).toMatch(/\/dav\/$/);
+      expect((await at('m/', { method: 'MKCOL' })).status).toBe(201);
+      expect((await at('m/f.json', { method: 'PUT', body: 'M' })).status).toBe(201);
+      const moveTo = (to: string) =>
+        at('m/', {
+          method: 'MOVE',
+          headers: { Destination: new URL(to, mounted.url).href, Overwrite: 'F' },
+        });
+      mounted.inject({ fault: 'keepDestination', times: 1 });
+      // The server looks for /dav/kept/, which it does not have: 207 with a failure inside.
+      expect((await moveTo('kept/')).status).toBe(207);
+      expect((await at('kept/f.json')).status).toBe(404);
+      expect((await moveTo('n/')).status).toBe(201);
+      expect(await (await send('n/f.json')).text()).toBe('M');
+      expect(mounted.faults.keepDestination).toBe(1);
+    } finally {
+      await mounted.close();
+    }
+  });
+
+  it('lets every MOVE of a race win when it checks, then renames', async () => {
+    for (const name of ['r1', 'r2']) {
+      await send(`${name}/`, { method: 'MKCOL' });
+      await send(`${name}/${name}.json`, { method: 'PUT', body: name });
+    }
+    proxy.inject({ fault: 'raceMove', delayMs: 50 });
+    const moves = await Promise.all(
+      ['r1', 'r2'].map((name) =>
+        send(`${name}/`, {
+          method: 'MOVE',
+          headers: { Destination: new URL('won/', proxy.url).href, Overwrite: 'F' },
+        }),
+      ),
+    );
+    expect(moves.map((move) => move.ok)).toEqual([true, true]);
+    const again = await send('b/', {
+      method: 'MOVE',
+      headers: { Destination: new URL('won/', proxy.url).href, Overwrite: 'F' },
+    });
+    expect(again.status).toBe(412);
+    proxy.clear();
+  });
+
+  it('strips If-None-Match, answers 500, and strips CORS from error answers', async () => {
+    proxy.inject({ fault: 'ignoreIfNoneMatch', times: 1 });
+    const put = () =>
+      send('b/f.json', { method: 'PUT', headers: { 'If-None-Match': '*' }, body: '2' });
+    expect((await put()).status).toBe(204);
+    expect((await put()).status).toBe(412);
+    proxy.inject({ fault: 'serverError', method: 'DELETE', times: 1 });
+    expect((await send('b/f.json', { method: 'DELETE' })).status).toBe(500);
+    proxy.inject({ fault: 'bareErrors' });
+    const headers = { Origin: 'http://app.test' };
+    const found = await send('b/', { method: 'PROPFIND', headers: { ...headers, Depth: '0' } });
+    expect(found.headers.get('access-control-allow-origin')).toBe('http://app.test');
+    const missing = await send('nothing.json', { headers });
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('access-control-allow-origin')).toBeNull();
+    proxy.clear();
   });
 });

@@ -154,6 +154,74 @@ describe('confirmVersion', () => {
     expect((await stateAfter(local)).segments).toEqual([[4, 5]]);
   });
 
+  it('keeps messages an older folder stopped at pending (202) until a newer folder answers them', async () => {
+    const local = await localDevice(ttl);
+    const { db, deviceId, host } = local;
+    const self = (seq: number) => keyOf(deviceId, seq);
+    // Seq 1 was accepted before this device's upgrade to commandsVersion 1, seqs 2 and 3 after.
+    const rows = [1, 2, 3].map((seq) => ({
+      ...outboxRow(deviceId, seq, now + seq * 10),
+      commandsVersion: seq === 1 ? 0 : 1,
+    }));
+    await putRows(db, rows);
+    await fixSegments(db, actorId, deviceId);
+    await putActor(local, [1, 2, 3].map(self), 3);
+
+    // Device B, still at commandsVersion 0, folds first: our run stops at seq 2.
+    const v1 = await fold(
+      foldInput({
+        commands: host.config.commands,
+        commandsVersion: 0,
+        self: { deviceId: deviceB, acked: 0 },
+        segments: [segment(deviceB, 1, [{ at: now }]), ...(await ownSegments(local))],
+      }),
+    );
+    if (v1 === undefined) throw new Error('nothing folded');
+    expect(v1.state).toEqual({ log: ['b1', self(1)] });
+    await expect(confirmVersion(host, actorId, deviceId, v1)).resolves.toEqual({
+      confirmedUpTo: 1,
+      fork: false,
+      pending: 2,
+    });
+    let after = await stateAfter(local);
+    expect(after.receipts[0]?.status).toBe('done');
+    expect(after.receipts.slice(1)).toEqual(rows.slice(1).map(pendingReceipt));
+    expect(after.outbox).toEqual([2, 3]);
+    // The segment stays whole (with its folded seq 1), and is not fixed again.
+    await fixSegments(db, actorId, deviceId);
+    after = await stateAfter(local);
+    expect(after.segments).toEqual([[1, 3]]);
+
+    // A folder at commandsVersion 1 picks our run up inside that segment and answers the rest.
+    const listing = (await actorSegments(db, actorId)).map((record) => {
+      const named = parseSegmentName(record.name);
+      if (named === undefined) throw new Error(`bad name ${record.name}`);
+      return named;
+    });
+    expect(selectRuns(v1, listing).runs.map(({ first, last }) => [first, last])).toEqual([[1, 3]]);
+    const v2 = await fold(
+      foldInput({
+        head: v1,
+        commands: host.config.commands,
+        commandsVersion: 1,
+        self: { deviceId, acked: 1 },
+        segments: await ownSegments(local),
+      }),
+    );
+    if (v2 === undefined) throw new Error('nothing folded');
+    expect(v2.state).toEqual({ log: ['b1', ...[1, 2, 3].map(self)] });
+    await expect(confirmVersion(host, actorId, deviceId, v2)).resolves.toEqual({
+      confirmedUpTo: 3,
+      fork: false,
+      pending: 0,
+    });
+    after = await stateAfter(local);
+    expect(after.receipts.map((receipt) => receipt.status)).toEqual(['done', 'done', 'done']);
+    expect(after.receipts[1]?.answer).toEqual(v2.devices[deviceId]?.results['2']);
+    expect(after.outbox).toEqual([]);
+    expect(after.segments).toEqual([]);
+  });
+
   it('marks a rejected message failed with the answer of the version', async () => {
     const local = await localDevice(ttl);
     const { db, deviceId, host } = local;

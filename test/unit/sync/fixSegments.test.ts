@@ -34,6 +34,7 @@ describe('fixSegments', () => {
     if (named === undefined) throw new Error(`bad name ${record.name}`);
     expect(named).toMatchObject({ deviceId, first: 1, last: 3 });
     const decoded = await decodeSegment(actorId, named, record.body);
+    // These rows carry no commandsVersion, as rows written by older code: they are logged as 0.
     expect(decoded.messages).toEqual(
       rows.map(({ seq, key, fingerprint, message, at }) => ({
         seq,
@@ -41,8 +42,24 @@ describe('fixSegments', () => {
         fingerprint,
         message,
         at,
+        commandsVersion: 0,
       })),
     );
+  });
+
+  it("logs each row's own commandsVersion, an old row without one as 0", async () => {
+    const { db, deviceId } = await localDevice();
+    await putRows(db, [
+      outboxRow(deviceId, 1, now),
+      { ...outboxRow(deviceId, 2, now), commandsVersion: 0 },
+      { ...outboxRow(deviceId, 3, now), commandsVersion: 3 },
+    ]);
+    await fixSegments(db, actorId, deviceId);
+    const [record] = await actorSegments(db, actorId);
+    const named = record === undefined ? undefined : parseSegmentName(record.name);
+    if (record === undefined || named === undefined) throw new Error('no segment');
+    const decoded = await decodeSegment(actorId, named, record.body);
+    expect(decoded.messages.map((logged) => logged.commandsVersion)).toEqual([0, 0, 3]);
   });
 
   it('splits more than 500 rows into segments of at most 500, in order', async () => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../../src/actor/canonicalJson.ts';
 import { stateEtag } from '../../../src/actor/stateEtag.ts';
+import type { Commands } from '../../../src/actor/command.ts';
+import type { Message } from '../../../src/actor/message.ts';
 import type { StoredAnswer } from '../../../src/http/answer.ts';
 import { fold } from '../../../src/sync/fold.ts';
 import { encodeSegment, type Segment } from '../../../src/sync/segmentFile.ts';
@@ -330,15 +332,14 @@ describe('fold: the remote key registry', () => {
           { at: T0 + 1 },
           { at: T0 + 2, message: { type: '@task', payload: {} } },
           { at: T0 + 3, message: { type: 'fail', payload: {} } },
-          { at: T0 + 4, message: { type: 'nope', payload: {} } },
-          { at: T0 + 5, message: add('a5', '"stale"') },
+          { at: T0 + 4, message: add('a4', '"stale"') },
         ]),
       ],
     });
     const statuses = Object.fromEntries(
       Object.entries(next.keys).map(([key, entry]) => [key, entry[4]]),
     );
-    expect(statuses).toEqual({ a1: 200, a2: 201, a3: 409, a4: 404, a5: 412 });
+    expect(statuses).toEqual({ a1: 200, a2: 201, a3: 409, a4: 412 });
     for (const [key, entry] of Object.entries(next.keys)) {
       const answer = next.devices[deviceA]?.results[String(entry[2])];
       expect(entry).toEqual([`fp:${key}`, deviceA, entry[2], now, answer?.status]);
@@ -542,13 +543,181 @@ describe('fold: conditional messages and rejections', () => {
     expect(results['2']?.status).toBe(409);
     expect(Object.keys(next.keys).sort()).toEqual(['a1', 'a2', 'a3']);
   });
+});
 
-  it('answers an unknown command 404 unknown-command', async () => {
+describe('fold: rolling upgrades stop a run, never finalise (DESIGN.md §6b)', () => {
+  const refund = (v: string): Message => ({ type: 'refund', payload: { v } });
+
+  /** The new worker's commands: the sync commands plus `refund`, which appends `refund:{v}`. */
+  function newCommands() {
+    const { commands, runs } = syncCommands();
+    const withRefund: Commands = {
+      ...commands,
+      refund: (state: { log?: string[] }, { v }: { v: string }) => ({
+        state: { ...state, log: [...(state.log ?? []), `refund:${v}`] },
+        result: { refunded: v },
+      }),
+    };
+    return { commands: withRefund, runs };
+  }
+
+  // B runs the new worker and accepted a refund at seq 2; A runs the old one, without `refund`.
+  const upgrade = (): Segment[] => [
+    segment(deviceA, 1, [{ at: T0 + 10 }, { at: T0 + 40 }]),
+    segment(deviceB, 1, [{ at: T0 + 20 }, { at: T0 + 30, message: refund('b2') }, { at: T0 + 35 }]),
+  ];
+
+  it("stops B's run at a command the folder lacks: no answer, no key, B's later messages wait, A's fold", async () => {
+    const { commands, runs } = syncCommands();
+    const next = await mustFold({ commands, segments: upgrade() });
+    expect(logOf(next)).toEqual(['a1', 'b1', 'a2']);
+    expect(runs.add).toBe(3);
+    expect(next.devices[deviceA]).toMatchObject({ seq: 2, t: T0 + 40 });
+    // B's watermark stays below the refund: nothing of B from there on is applied or answered.
+    expect(next.devices[deviceB]).toMatchObject({ seq: 1, t: T0 + 20 });
+    expect(Object.keys(next.devices[deviceB]?.results ?? {})).toEqual(['1']);
+    expect(Object.keys(next.keys).sort()).toEqual(['a1', 'a2', 'b1']);
+  });
+
+  it('folds nothing when every new message waits for a newer folder', async () => {
+    const head = version(1, { state: { log: ['x'] } });
+    await expect(
+      fold(
+        foldInput({ head, segments: [segment(deviceB, 1, [{ at: T0, message: refund('b1') }])] }),
+      ),
+    ).resolves.toBeUndefined();
+  });
+
+  it('lets a folder that has the command fold it afterwards, from inside the segment, with its answer', async () => {
+    const old = await mustFold({ segments: upgrade() });
+    // The remote still lists B's segment 1-3; its run now starts inside it, at seq 2.
+    const byName = new Map<string, Segment>();
+    for (const one of upgrade()) {
+      const named = parseSegmentName((await encodeSegment(one)).name);
+      if (named === undefined) throw new Error('unparsable segment name');
+      byName.set(named.name, one);
+    }
+    const listing = [...byName.keys()].map((name) => parseSegmentName(name) as SegmentName);
+    const { runs: selected } = selectRuns(old, listing);
+    expect(selected.map(({ deviceId, first, last }) => [deviceId, first, last])).toEqual([
+      [deviceB, 1, 3],
+    ]);
+    const { commands, runs } = newCommands();
     const next = await mustFold({
-      segments: [segment(deviceA, 1, [{ at: T0 + 1, message: { type: 'nope', payload: {} } }])],
+      head: old,
+      commands,
+      self: { deviceId: deviceB, acked: 0 },
+      segments: selected.map((named) => byName.get(named.name) as Segment),
     });
-    expect(next.devices[deviceA]?.results['1']?.status).toBe(404);
-    expect(next.state).toEqual({});
+    // b1 is not run again; the refund and b3 append after the head.
+    expect(runs.add).toBe(1);
+    expect(logOf(next)).toEqual(['a1', 'b1', 'a2', 'refund:b2', 'b3']);
+    expect(next.devices[deviceB]).toMatchObject({ seq: 3, t: T0 + 35 });
+    const refunded = next.devices[deviceB]?.results['2'];
+    expect(refunded?.status).toBe(200);
+    expect(bodyOf(refunded)).toEqual({ key: 'b2', status: 'done', result: { refunded: 'b2' } });
+    expect(next.keys['b2']).toEqual(['fp:b2', deviceB, 2, now, 200]);
+    expect(next.keys['b3']).toEqual(['fp:b3', deviceB, 3, now, 200]);
+  });
+
+  it('never runs again the part of a segment at or below the watermark, even once its keys expired', async () => {
+    const { commands, runs } = syncCommands();
+    // An earlier fold stopped B inside its segment 1-2; b1's registry entry has since expired.
+    const head = version(4, {
+      state: { log: ['b1'] },
+      devices: { [deviceB]: deviceEntry({ seq: 1, t: T0 + 10, acked: 1 }) },
+    });
+    const next = await mustFold({
+      head,
+      commands,
+      segments: [segment(deviceB, 1, [{ at: T0 + 10 }, { at: T0 + 20 }])],
+    });
+    expect(runs.add).toBe(1);
+    expect(logOf(next)).toEqual(['b1', 'b2']);
+    expect(Object.keys(next.devices[deviceB]?.results ?? {})).toEqual(['2']);
+    expect(Object.keys(next.keys)).toEqual(['b2']);
+  });
+
+  it('stops the run at a message logged with a newer commandsVersion than the folder', async () => {
+    const segments = [
+      segment(deviceA, 1, [{ at: T0 + 10 }]),
+      segment(deviceB, 1, [{ at: T0 + 20 }, { at: T0 + 30 }, { at: T0 + 40 }]),
+    ];
+    const [b1, b2, b3] = segments[1]?.messages ?? [];
+    if (b1 === undefined || b2 === undefined || b3 === undefined) throw new Error('no messages');
+    b1.commandsVersion = 2;
+    b2.commandsVersion = 3;
+    b3.commandsVersion = 2;
+    const older = await mustFold({ commandsVersion: 2, segments });
+    expect(logOf(older)).toEqual(['a1', 'b1']);
+    expect(older.devices[deviceB]?.seq).toBe(1);
+    expect(Object.keys(older.keys).sort()).toEqual(['a1', 'b1']);
+    // A folder at 3 has what B ran, and folds the rest.
+    const newer = await mustFold({ head: older, commandsVersion: 3, segments });
+    expect(logOf(newer)).toEqual(['a1', 'b1', 'b2', 'b3']);
+    expect(newer.devices[deviceB]?.seq).toBe(3);
+  });
+
+  it('reads a message logged without a commandsVersion (older code) as 0', async () => {
+    const next = await mustFold({
+      commandsVersion: 0,
+      segments: [segment(deviceB, 1, [{ at: T0 }])],
+    });
+    expect(segment(deviceB, 1, [{ at: T0 }]).messages[0]).not.toHaveProperty('commandsVersion');
+    expect(logOf(next)).toEqual(['b1']);
+  });
+
+  it('stops the run at a command that runs past turnTimeoutMs instead of storing turn-timeout', async () => {
+    const { commands, runs } = syncCommands();
+    let slowRuns = 0;
+    const slow: Commands = {
+      ...commands,
+      slow: () => {
+        slowRuns++;
+        return new Promise<never>(() => {});
+      },
+    };
+    const next = await mustFold({
+      commands: slow,
+      turnTimeoutMs: 20,
+      segments: [
+        segment(deviceA, 1, [{ at: T0 + 10 }, { at: T0 + 40 }]),
+        segment(deviceB, 1, [
+          { at: T0 + 20 },
+          { at: T0 + 30, message: { type: 'slow', payload: {} } },
+          { at: T0 + 35 },
+        ]),
+      ],
+    });
+    expect(slowRuns).toBe(1);
+    expect(runs.add).toBe(3);
+    expect(logOf(next)).toEqual(['a1', 'b1', 'a2']);
+    expect(next.devices[deviceB]?.seq).toBe(1);
+    expect(Object.keys(next.devices[deviceB]?.results ?? {})).toEqual(['1']);
+    expect(next.keys['b2']).toBeUndefined();
+    const statuses = Object.values(next.devices).flatMap((entry) =>
+      Object.values(entry.results).map((answer) => answer.status),
+    );
+    expect(statuses).not.toContain(500);
+  });
+
+  it('still stores a throwing command as a final 409 command-rejected and folds on past it', async () => {
+    const run = segment(deviceB, 1, [
+      { at: T0 + 1, message: { type: 'fail', payload: {} } },
+      { at: T0 + 2 },
+    ]);
+    // Logged by a worker at the folder's own version: that folds.
+    for (const logged of run.messages) logged.commandsVersion = 2;
+    const next = await mustFold({ commandsVersion: 2, segments: [run] });
+    const results = next.devices[deviceB]?.results ?? {};
+    expect(results['1']?.status).toBe(409);
+    expect(bodyOf(results['1'])).toMatchObject({
+      code: 'command-rejected',
+      detail: 'out of stock',
+    });
+    expect(next.keys['b1']).toEqual(['fp:b1', deviceB, 1, now, 409]);
+    expect(next.devices[deviceB]?.seq).toBe(2);
+    expect(logOf(next)).toEqual(['b2']);
   });
 });
 

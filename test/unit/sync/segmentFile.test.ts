@@ -169,6 +169,12 @@ describe('decodeSegment', () => {
       (s) => void ((s.messages[1]!.message as { ifMatch: unknown }).ifMatch = 1),
     ],
     ['a null message', (s) => void ((s.messages as unknown[])[0] = null)],
+    ['a negative commandsVersion', (s) => void (s.messages[0]!.commandsVersion = -1)],
+    ['a fractional commandsVersion', (s) => void (s.messages[1]!.commandsVersion = 1.5)],
+    [
+      'a string commandsVersion',
+      (s) => void ((s.messages[0] as { commandsVersion: unknown }).commandsVersion = '2'),
+    ],
   ])('rejects a malformed message: %s', async (_why, spoil) => {
     const spoiled = good();
     spoil(spoiled);
@@ -177,6 +183,14 @@ describe('decodeSegment', () => {
     const { code, message } = await rejection(decodeSegment(actorId, named, body));
     expect(code).toBe('remote-protocol');
     expect(message).toMatch(/message [01] is malformed/);
+  });
+
+  it('accepts messages with a commandsVersion, and without one (written by older code)', async () => {
+    const logged = good();
+    logged.messages[0]!.commandsVersion = 3;
+    const { body } = await encodeSegment(logged);
+    const decoded = await decodeSegment(actorId, namedFor(body, { first: 3, last: 4 }), body);
+    expect(decoded.messages.map((message) => message.commandsVersion)).toEqual([3, undefined]);
   });
 
   it('rejects an unknown format', async () => {

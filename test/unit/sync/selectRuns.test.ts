@@ -37,6 +37,19 @@ describe('selectRuns', () => {
     expect(selected(head, listing)).toEqual(['a:4-6', 'a:7-7']);
   });
 
+  it('starts inside a segment when a stopped fold left the watermark there, then follows the chain', () => {
+    const head = version(5, {
+      devices: { [deviceA]: deviceEntry({ seq: 2 }), [deviceB]: deviceEntry({ seq: 4 }) },
+    });
+    const listing = [
+      named(deviceA, 1, 3),
+      named(deviceA, 4, 4),
+      named(deviceB, 1, 5),
+      named(deviceB, 7, 7),
+    ];
+    expect(selected(head, listing)).toEqual(['a:1-3', 'a:4-4', 'b:1-5']);
+  });
+
   it('selects nothing for a device with nothing after its watermark', () => {
     const head = version(5, { devices: { [deviceA]: deviceEntry({ seq: 6 }) } });
     expect(selectRuns(head, [named(deviceA, 1, 3), named(deviceA, 4, 6)])).toEqual({

@@ -95,6 +95,7 @@ export function foldInput(fields: Partial<FoldInput> = {}): FoldInput {
     segments: [],
     actorId,
     commands: syncCommands().commands,
+    commandsVersion: 0,
     scope: '/actors/',
     turnTimeoutMs: 1000,
     remoteKeyTtlMs: 30 * day,

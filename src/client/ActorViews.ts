@@ -17,7 +17,17 @@ export interface ActorStatus {
   lastSyncedAt: string | null;
   lastError: { code: string; message: string; at: string } | null;
   syncing: boolean;
-  remote: { url: string; probe: 'unknown' | 'passed' | { code: string; message: string } } | null;
+  /**
+   * The remote and the probe's verdict on it (re-checked daily, a failed one
+   * after 10 minutes); `ifNoneMatch: 'ignored'` means the server overwrites
+   * despite `If-None-Match: *`, so two installs sharing a device id cannot be
+   * detected there.
+   */
+  remote: {
+    url: string;
+    probe: 'unknown' | 'passed' | { code: string; message: string; checkedAt: string };
+    ifNoneMatch: 'honoured' | 'ignored' | 'unknown';
+  } | null;
 }
 
 /** `actor.receipt(key)`: the receipt the worker keeps under a key, and its stored answer. */

@@ -39,7 +39,11 @@ export interface ActorClient {
    * where it has one, so nothing takes effect twice.
    */
   resume(): Promise<ResumedOperation[]>;
-  /** Asks the controlling worker to sync now (`{type: 'actordav:sync'}`); false if none controls the page. */
+  /**
+   * Asks the controlling worker to sync now (`{type: 'actordav:sync', urgent: true}`): it starts
+   * an attempt at once even while it backs off from a failing remote, at most once per 5 s; false
+   * if no worker controls the page.
+   */
   syncNow(): boolean;
   /** Stops listening (BroadcastChannel, `online`). Calls in flight go on. */
   close(): void;
@@ -85,12 +89,15 @@ export function createActorClient(options: ActorClientOptions = {}): ActorClient
     }
   });
 
-  const syncNow = () => {
+  // Urgent (online, an explicit syncNow) may cut the worker's backoff short, at most once per 5 s;
+  // the periodic nudge waits for the backoff like any other trigger.
+  const postSync = (urgent: boolean) => {
     const controller = (globalThis.navigator as Navigator | undefined)?.serviceWorker?.controller;
     if (controller == null) return false;
-    controller.postMessage({ type: 'actordav:sync' });
+    controller.postMessage({ type: 'actordav:sync', urgent });
     return true;
   };
+  const syncNow = () => postSync(true);
   const onOnline = () => void syncNow();
   const listens = config.syncOnOnline && typeof globalThis.addEventListener === 'function';
   if (listens) globalThis.addEventListener('online', onOnline);
@@ -102,7 +109,7 @@ export function createActorClient(options: ActorClientOptions = {}): ActorClient
     config.syncIntervalMs === 0
       ? undefined
       : setInterval(() => {
-          if (hasPending()) syncNow();
+          if (hasPending()) postSync(false);
         }, config.syncIntervalMs);
 
   const receiptOf = async (actorId: string, key: string) => {

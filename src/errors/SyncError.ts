@@ -9,6 +9,8 @@ export type SyncErrorCode =
   | 'remote-protocol'
   | 'remote-unsafe'
   | 'device-id-conflict'
+  | 'remote-lost-segment'
+  | 'remote-rollback'
   | 'remote-fork';
 
 // `remote-cors` is retried too: a reverse proxy's own error page (a 502 while the server restarts)

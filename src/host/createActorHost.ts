@@ -2,6 +2,7 @@ import { Route } from 'workbox-routing';
 import { Mailbox } from '../mailbox/Mailbox.ts';
 import { sweepExpiredReceipts } from '../store/receipts.ts';
 import { SyncEngine } from '../sync/SyncEngine.ts';
+import type { SyncTrigger } from '../sync/SyncScheduler.ts';
 import { acceptBatch } from './acceptBatch.ts';
 import { handleRequest } from './handleRequest.ts';
 import { ReceiptLookups } from './ReceiptLookups.ts';
@@ -24,13 +25,17 @@ export interface ActorHost {
   /**
    * With a remote, the sync triggers besides accepted messages: this worker's
    * start, Background Sync (`sync`), and `message` (`{type: 'actordav:sync'}`
-   * from a page that came online). `listen()` calls it; call it yourself when
-   * you use `routes` instead.
+   * from a page; with `urgent: true`, a page that came online, it may cut a
+   * backoff short). `listen()` calls it; call it yourself when you use
+   * `routes` instead.
    */
   listenForSync(): void;
   /** One Workbox route per method, for `routes.forEach((route) => registerRoute(route))`. */
   readonly routes: readonly Route[];
-  /** Syncs every known actor now (no-op without a remote); resolves when the rounds rest. */
+  /**
+   * Syncs every known actor now, even out of a backoff at most once per 5 s
+   * (no-op without a remote); resolves when the rounds rest.
+   */
   sync(): Promise<void>;
   /** Deletes expired final receipts now; resolves to how many. */
   sweep(): Promise<number>;
@@ -74,7 +79,8 @@ export function createActorHost(options: ActorHostOptions = {}): ActorHost {
       config.remote === undefined
         ? undefined
         : new SyncEngine(context, config.remote, () => {
-            // Where the browser has Background Sync, it wakes the worker to retry even with no page open.
+            // Where the browser has Background Sync, it wakes the worker to retry even with no page open;
+            // once per failure streak, as Chromium fires it at once and it waits for the backoff anyway.
             void workerScope()
               .registration?.sync?.register(syncTag)
               .catch(() => undefined);
@@ -89,7 +95,7 @@ export function createActorHost(options: ActorHostOptions = {}): ActorHost {
     lastSweep = Date.now();
     keepAlive(sweep().catch((error: unknown) => console.warn('actordav: sweep failed', error)));
   };
-  const syncAll = async () => parts.sync?.requestAll();
+  const syncAll = async (trigger: SyncTrigger) => parts.sync?.requestAll(trigger);
   const matches = (url: URL) =>
     url.origin === workerScope().location.origin && url.pathname.startsWith(config.scope);
   const handle = async (request: Request, event?: ExtendableEventLike) => {
@@ -113,7 +119,7 @@ export function createActorHost(options: ActorHostOptions = {}): ActorHost {
       if (parts.sync === undefined) return;
       const scope = workerScope();
       // A worker start is a sync trigger: the first event to arrive keeps that round alive.
-      let startup: Promise<void> | undefined = syncAll();
+      let startup: Promise<void> | undefined = syncAll('start');
       const keepStartup = (event: ExtendableEventLike) => {
         if (startup !== undefined) event.waitUntil(startup.catch(() => undefined));
         startup = undefined;
@@ -121,11 +127,12 @@ export function createActorHost(options: ActorHostOptions = {}): ActorHost {
       // Not `activate`: a new version would stay activating, and the pages waiting for it, until the remote answers.
       scope.addEventListener('fetch', keepStartup);
       scope.addEventListener('sync', (event) => {
-        if (event.tag === syncTag) event.waitUntil(syncAll());
+        if (event.tag === syncTag) event.waitUntil(syncAll('background'));
       });
       scope.addEventListener('message', (event) => {
-        const data = event.data as { type?: unknown } | null;
-        if (data?.type === 'actordav:sync') event.waitUntil(syncAll());
+        const data = event.data as { type?: unknown; urgent?: unknown } | null;
+        if (data?.type !== 'actordav:sync') return;
+        event.waitUntil(syncAll(data.urgent === true ? 'urgent' : 'nudge'));
       });
     },
     routes: methods.map(
@@ -136,7 +143,7 @@ export function createActorHost(options: ActorHostOptions = {}): ActorHost {
           method,
         ),
     ),
-    sync: syncAll,
+    sync: () => syncAll('urgent'),
     sweep,
   };
 }

@@ -50,7 +50,11 @@ async function statusView(parts: HostParts, actorId: string, record: ActorRecord
     remote:
       sync === undefined || context.config.remote === undefined
         ? null
-        : { url: context.config.remote.url, probe: sync.probe },
+        : {
+            url: context.config.remote.url,
+            probe: sync.probe,
+            ifNoneMatch: sync.ifNoneMatch,
+          },
   };
 }
 

@@ -3,11 +3,13 @@ import type { SyncEvent } from '../events/actorEvent.ts';
 import type { HostContext } from '../host/hostContext.ts';
 import { countPending } from '../store/outbox.ts';
 import type { RemoteConfig } from '../webdav/remoteConfig.ts';
-import { backoffDelay } from './backoff.ts';
 import { confirmVersion } from './confirmVersion.ts';
-import { probeRemote } from './probeRemote.ts';
+import { RemoteVerdict, type ProbeVerdict } from './RemoteVerdict.ts';
 import { syncRound, type RoundMemory } from './syncRound.ts';
+import { SyncScheduler, type SyncTrigger } from './SyncScheduler.ts';
 import type { VersionFile } from './versionFile.ts';
+
+export type { ProbeVerdict } from './RemoteVerdict.ts';
 
 /** What status shows of an actor's sync. */
 export interface SyncState {
@@ -15,134 +17,122 @@ export interface SyncState {
   lastError: { code: string; message: string; at: string } | null;
 }
 
-/** What status shows of the remote's capability probe. */
-export type ProbeVerdict = 'unknown' | 'passed' | { code: string; message: string };
+interface Waiter {
+  seq: number;
+  done: (confirmed: boolean) => void;
+}
+
+/** Everything this worker keeps of one actor's sync; dropped once it is idle with nothing to show. */
+interface ActorSync {
+  state: SyncState;
+  waiters: Waiter[];
+}
 
 /**
  * Runs sync rounds (DESIGN.md §6): one at a time per actor, also across
- * workers (the Web Lock `actordav:sync:{id}`). A request while a round runs
- * is folded into one more round after it (group commit: remote requests grow
- * with rounds, not messages). Network errors and 5xx back off with full
- * jitter and retry on a timer while the worker lives (and Background Sync
- * or a page's nudge when it does not); anything else waits for the next
- * trigger. Nothing pending is ever dropped.
+ * workers (the Web Lock `actordav:sync:{id}`), scheduled by `SyncScheduler`
+ * (group commit, backoff no trigger but an urgent one cuts short). Nothing
+ * pending is ever dropped.
  */
 export class SyncEngine {
   readonly #host: HostContext;
   readonly #remote: RemoteConfig;
   readonly #memory: RoundMemory = { versions: new Map(), layout: new Set() };
-  readonly #loops = new Set<string>();
-  readonly #rests = new Map<string, { promise: Promise<void>; resolve: () => void }>();
-  readonly #again = new Set<string>();
-  readonly #wake = new Map<string, () => void>();
-  readonly #states = new Map<string, SyncState>();
-  readonly #waiters = new Map<string, { seq: number; done: (confirmed: boolean) => void }[]>();
-  readonly #confirmedUpTo = new Map<string, number>();
-  readonly #onBackoff: () => void;
-  #probe: Promise<void> | undefined;
-  #verdict: ProbeVerdict = 'unknown';
+  readonly #actors = new Map<string, ActorSync>();
+  readonly #scheduler: SyncScheduler;
+  readonly #verdict: RemoteVerdict;
 
-  /** `onBackoff` runs when a round fails in a way worth retrying later (e.g. to register Background Sync). */
-  constructor(host: HostContext, remote: RemoteConfig, onBackoff: () => void) {
+  /** `onStreak` runs on the first retryable failure of a streak (e.g. to register Background Sync). */
+  constructor(host: HostContext, remote: RemoteConfig, onStreak: () => void) {
     this.#host = host;
     this.#remote = remote;
-    this.#onBackoff = onBackoff;
-  }
-
-  /**
-   * Syncs an actor now, or once more after the round in flight. Resolves when
-   * the actor rests: synced, stopped until the next trigger, or waiting out a
-   * backoff. The backoff itself is not part of the promise, which callers
-   * hand to `waitUntil`: a worker held open while the remote is down could
-   * never be replaced by a new version, nor let a page load that waits for it.
-   */
-  request(actorId: string): Promise<void> {
-    let rest = this.#rests.get(actorId);
-    if (rest === undefined) {
-      let resolve = () => {};
-      rest = { promise: new Promise<void>((done) => (resolve = done)), resolve };
-      this.#rests.set(actorId, rest);
-    }
-    if (this.#loops.has(actorId)) {
-      this.#again.add(actorId);
-      this.#wake.get(actorId)?.();
-    } else {
-      this.#loops.add(actorId);
-      // Not awaited on purpose: only the way to the next rest is, through the promise returned.
-      void this.#loop(actorId).finally(() => {
-        this.#loops.delete(actorId);
-        this.#settle(actorId);
-      });
-    }
-    return rest.promise;
-  }
-
-  #settle(actorId: string): void {
-    this.#rests.get(actorId)?.resolve();
-    this.#rests.delete(actorId);
-  }
-
-  /** Syncs every actor this device knows: pushes what is pending, pulls what others wrote. */
-  async requestAll(): Promise<void> {
-    const ids = await (await this.#host.db()).getAllKeys('actors');
-    await Promise.all(ids.map((id) => this.request(id)));
-  }
-
-  /** Resolves true once the message `seq` of the actor is confirmed, false after `timeoutMs`. */
-  waitForConfirmation(actorId: string, seq: number, timeoutMs: number): Promise<boolean> {
-    if (seq <= (this.#confirmedUpTo.get(actorId) ?? 0)) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const waiters = this.#waiters.get(actorId) ?? [];
-      const timer = setTimeout(() => done(false), timeoutMs);
-      const done = (confirmed: boolean) => {
-        clearTimeout(timer);
-        const list = this.#waiters.get(actorId) ?? [];
-        this.#waiters.set(
-          actorId,
-          list.filter((waiter) => waiter.done !== done),
-        );
-        resolve(confirmed);
-      };
-      waiters.push({ seq, done });
-      this.#waiters.set(actorId, waiters);
+    this.#verdict = new RemoteVerdict(remote);
+    this.#scheduler = new SyncScheduler({
+      attempt: async (actorId) => {
+        const error = await this.#attempt(actorId);
+        if (error === undefined) return 'synced';
+        return error.retryable ? 'retry' : 'stop';
+      },
+      onStreak,
     });
   }
 
+  /** Syncs an actor now, or as soon as its schedule allows; resolves when it rests. */
+  request(actorId: string, trigger: SyncTrigger = 'message'): Promise<void> {
+    return this.#scheduler.request(actorId, trigger);
+  }
+
+  /** Syncs every actor this device knows: pushes what is pending, pulls what others wrote. */
+  async requestAll(trigger: SyncTrigger): Promise<void> {
+    const ids = await (await this.#host.db()).getAllKeys('actors');
+    await Promise.all(ids.map((id) => this.request(id, trigger)));
+  }
+
+  /** Resolves true once the message `seq` of the actor is confirmed, false after `timeoutMs`. */
+  async waitForConfirmation(actorId: string, seq: number, timeoutMs: number): Promise<boolean> {
+    const confirmed = new Promise<boolean>((resolve) => {
+      const actor = this.#actor(actorId);
+      const timer = setTimeout(() => done(false), timeoutMs);
+      const done = (answer: boolean) => {
+        clearTimeout(timer);
+        actor.waiters = actor.waiters.filter((waiter) => waiter.done !== done);
+        this.#prune(actorId);
+        resolve(answer);
+      };
+      actor.waiters.push({ seq, done });
+    });
+    // A round may have confirmed it before the waiter was there: its outbox row is gone then.
+    const row = await (await this.#host.db()).get('outbox', [actorId, seq]);
+    if (row === undefined) this.#release(actorId, seq, true);
+    return confirmed;
+  }
+
   state(actorId: string): SyncState {
-    return this.#states.get(actorId) ?? { syncing: false, lastError: null };
+    return this.#actors.get(actorId)?.state ?? { syncing: false, lastError: null };
   }
 
   get probe(): ProbeVerdict {
-    return this.#verdict;
+    return this.#verdict.current;
   }
 
-  async #loop(actorId: string): Promise<void> {
-    for (let attempt = 0; ;) {
-      this.#again.delete(actorId);
-      const error = await this.#attempt(actorId);
-      if (error === undefined) {
-        attempt = 0;
-        if (!this.#again.has(actorId)) return;
-        continue;
-      }
-      // A message accepted during the failed round still needs its round, even if this error waits for a trigger.
-      if (!error.retryable) {
-        if (!this.#again.has(actorId)) return;
-        continue;
-      }
-      this.#onBackoff();
-      this.#settle(actorId);
-      await this.#sleep(actorId, backoffDelay(attempt++));
+  /** Whether the remote honours `If-None-Match: *` (else `device-id-conflict` cannot be seen there). */
+  get ifNoneMatch(): 'honoured' | 'ignored' | 'unknown' {
+    return this.#verdict.ifNoneMatch;
+  }
+
+  #actor(actorId: string): ActorSync {
+    let actor = this.#actors.get(actorId);
+    if (actor === undefined) {
+      actor = { state: { syncing: false, lastError: null }, waiters: [] };
+      this.#actors.set(actorId, actor);
+    }
+    return actor;
+  }
+
+  #prune(actorId: string): void {
+    const actor = this.#actors.get(actorId);
+    if (actor === undefined || this.#scheduler.busy(actorId)) return;
+    if (!actor.state.syncing && actor.state.lastError === null && actor.waiters.length === 0) {
+      this.#actors.delete(actorId);
+    }
+  }
+
+  #release(actorId: string, upTo: number, confirmed: boolean): void {
+    for (const waiter of this.#actors.get(actorId)?.waiters ?? []) {
+      if (waiter.seq <= upTo) waiter.done(confirmed);
     }
   }
 
   async #attempt(actorId: string): Promise<SyncError | undefined> {
-    this.#states.set(actorId, { ...this.state(actorId), syncing: true });
+    const actor = this.#actor(actorId);
+    actor.state = { ...actor.state, syncing: true };
     await this.#announce(actorId, 'started', null);
     try {
       await navigator.locks.request(`actordav:sync:${actorId}`, () => this.#round(actorId));
-      this.#states.set(actorId, { syncing: false, lastError: null });
+      actor.state = { syncing: false, lastError: null };
       await this.#announce(actorId, 'synced', null);
+      // Not `#prune` yet: the scheduler still counts this attempt; the next request or waiter does.
+      queueMicrotask(() => this.#prune(actorId));
       return undefined;
     } catch (caught) {
       const error = isSyncError(caught)
@@ -150,10 +140,12 @@ export class SyncEngine {
         : new SyncError('remote-protocol', String((caught as Error | null)?.message ?? caught), {
             cause: caught,
           });
+      if (!isSyncError(caught)) console.error('actordav: sync round failed', caught);
+      this.#verdict.roundFailed(error);
       const lastError = { code: error.code, message: error.message, at: new Date().toISOString() };
-      this.#states.set(actorId, { syncing: false, lastError });
+      actor.state = { syncing: false, lastError };
       // Requests waiting for this actor's confirmation get their 202 now rather than at their timeout.
-      for (const waiter of this.#waiters.get(actorId) ?? []) waiter.done(false);
+      this.#release(actorId, Infinity, false);
       await this.#announce(actorId, 'failed', { code: error.code, message: error.message });
       return error;
     }
@@ -182,7 +174,7 @@ export class SyncEngine {
       this.#remote,
       actorId,
       this.#memory,
-      (id) => this.#probeOnce(id),
+      (id) => this.#verdict.check(id),
     );
     await this.#confirm(actorId, deviceId, version, broken);
   }
@@ -194,9 +186,7 @@ export class SyncEngine {
     broken?: SyncError,
   ): Promise<void> {
     const { confirmedUpTo, fork } = await confirmVersion(this.#host, actorId, deviceId, version);
-    this.#confirmedUpTo.set(actorId, confirmedUpTo);
-    const waiters = this.#waiters.get(actorId) ?? [];
-    for (const waiter of waiters.filter((one) => one.seq <= confirmedUpTo)) waiter.done(true);
+    this.#release(actorId, confirmedUpTo, true);
     if (fork) {
       throw new SyncError(
         'remote-fork',
@@ -204,35 +194,5 @@ export class SyncEngine {
       );
     }
     if (broken !== undefined) throw broken;
-  }
-
-  #probeOnce(deviceId: string): Promise<void> {
-    this.#probe ??= probeRemote(this.#remote, deviceId).then(
-      () => {
-        this.#verdict = 'passed';
-      },
-      (error: unknown) => {
-        // Only a failed check is a verdict on the server; a probe cut short (network, 401, 5xx) runs again.
-        if (isSyncError(error) && error.code === 'remote-unsafe') {
-          this.#verdict = { code: error.code, message: error.message };
-        } else {
-          this.#probe = undefined;
-        }
-        throw error;
-      },
-    );
-    return this.#probe;
-  }
-
-  #sleep(actorId: string, ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = () => {
-        clearTimeout(timer);
-        this.#wake.delete(actorId);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      this.#wake.set(actorId, wake);
-    });
   }
 }

@@ -3,10 +3,12 @@ import type { SegmentRecord } from '../store/schema.ts';
 import { davRequest, unexpected } from '../webdav/davRequest.ts';
 import type { RemoteConfig } from '../webdav/remoteConfig.ts';
 import { listCollection } from './listCollection.ts';
+import { lostSegments } from './lostSegments.ts';
 import { remotePaths } from './remotePaths.ts';
 import { decodeSegment, type Segment } from './segmentFile.ts';
-import { parseSegmentName } from './segmentName.ts';
+import { parseSegmentName, type SegmentName } from './segmentName.ts';
 import { selectRuns } from './selectRuns.ts';
+import { putSegment } from './uploadSegments.ts';
 import type { VersionFile } from './versionFile.ts';
 
 /** The segments to fold onto `head`, and the first broken one met (its device's run stops there). */
@@ -18,7 +20,9 @@ export interface Runs {
 /**
  * Lists `log/` (one PROPFIND) and reads every device's gap-free run after
  * its watermark. This device's own segments are read from IndexedDB, not
- * fetched back. With `onlyOwn` (a `log/` this device has just made) the
+ * fetched back; those past its watermark that the listing lacks are put
+ * back first (DESIGN.md §6b), so a remote that lost one does not stall this
+ * device for good. With `onlyOwn` (a `log/` this device has just made) the
  * listing is known without asking.
  */
 export async function readRuns(
@@ -33,6 +37,8 @@ export async function readRuns(
     ? own.map((record) => record.name)
     : await listCollection(remote, remotePaths.log(actorId));
   const listing = names.map(parseSegmentName).filter((named) => named !== undefined);
+  const restored = await restoreOwn(remote, actorId, head, deviceId, own, listing);
+  listing.push(...restored.listed);
   const local = new Map(own.map((record) => [record.name, record.body]));
   const segments: Segment[] = [];
   const stopped = new Set<string>();
@@ -44,12 +50,13 @@ export async function readRuns(
     );
   }
   let broken: SyncError | undefined =
-    conflicted.length === 0
+    restored.gone ??
+    (conflicted.length === 0
       ? undefined
       : new SyncError(
           'device-id-conflict',
           `Devices share an id and are not folded: ${conflicted.join(', ')}`,
-        );
+        ));
   for (const named of runs) {
     if (stopped.has(named.deviceId)) continue;
     try {
@@ -62,6 +69,34 @@ export async function readRuns(
     }
   }
   return { segments, broken };
+}
+
+// A stale listing makes this PUT harmless, not wrong: `If-None-Match: *` gives a 412 and the bytes match.
+async function restoreOwn(
+  remote: RemoteConfig,
+  actorId: string,
+  head: VersionFile,
+  deviceId: string,
+  own: readonly SegmentRecord[],
+  listing: readonly SegmentName[],
+): Promise<{ listed: SegmentName[]; gone: SyncError | undefined }> {
+  const { lost, gone } = lostSegments(head.devices[deviceId]?.seq ?? 0, deviceId, listing, own);
+  const listed: SegmentName[] = [];
+  for (const record of lost) {
+    await putSegment(remote, record);
+    const named = parseSegmentName(record.name);
+    if (named !== undefined) listed.push(named);
+  }
+  if (gone === undefined) return { listed, gone };
+  return {
+    listed,
+    gone: new SyncError(
+      'remote-lost-segment',
+      `The remote lost messages ${gone.first}-${gone.last} of this device from ${actorId}/log/ ` +
+        '(restored from an older copy?) and this device no longer holds them, so its later ' +
+        'messages stay pending: restore the remote, or its log/ folder, from a copy that has them',
+    ),
+  };
 }
 
 async function fetchSegment(remote: RemoteConfig, actorId: string, name: string): Promise<string> {

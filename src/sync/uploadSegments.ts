@@ -20,9 +20,12 @@ export async function uploadSegments(
   }
 }
 
-// Write-once: `If-None-Match: *`. A 412 means the name exists: the same bytes are our own upload whose
-// answer was lost; other bytes mean another device uses our id, and we stop rather than fold it.
-async function putSegment(remote: RemoteConfig, segment: SegmentRecord): Promise<void> {
+/**
+ * PUTs one segment, write-once: `If-None-Match: *`. A 412 means the name exists: the same bytes are
+ * our own upload whose answer was lost (or a segment thought lost that was not); other bytes mean
+ * another device uses our id, and we stop rather than fold it.
+ */
+export async function putSegment(remote: RemoteConfig, segment: SegmentRecord): Promise<void> {
   const path = remotePaths.segment(segment.actorId, segment.name);
   const put = () =>
     davRequest(remote, 'PUT', path, {

@@ -123,7 +123,7 @@ export class ChaosDevice {
   /** What a page posts when it comes online: the worker syncs every actor it knows. */
   async triggerSync(): Promise<void> {
     await this.#page().evaluate(() => {
-      navigator.serviceWorker.controller?.postMessage({ type: 'actordav:sync' });
+      navigator.serviceWorker.controller?.postMessage({ type: 'actordav:sync', urgent: true });
     });
   }
 

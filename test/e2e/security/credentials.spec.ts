@@ -202,7 +202,7 @@ test('credentials in the remote URL (user:pass@host): status shows the URL witho
     const answers = [await device.putTask(actor, 'k-1')];
     const status = await device.waitUntilSynced(actor);
     // The userinfo became Basic auth (the server demands it) and was then dropped from the URL.
-    expect(status.remote).toEqual({ url: server.url, probe: 'passed' });
+    expect(status.remote).toEqual({ url: server.url, probe: 'passed', ifNoneMatch: 'honoured' });
     answers.push(await device.receipt(actor, 'k-1'));
     answers.push(await call(page, { path: device.path(actor, 'status') }));
     answers.push(await call(page, { method: 'PUT', path: device.path(actor, 'tasks'), body: {} }));

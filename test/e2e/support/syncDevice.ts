@@ -123,7 +123,14 @@ export class SyncDevice {
     await this.page.evaluate(() => {
       const worker = navigator.serviceWorker.controller;
       if (worker === null) throw new Error('no worker controls the page');
-      worker.postMessage({ type: 'actordav:sync' });
+      worker.postMessage({ type: 'actordav:sync', urgent: true });
+    });
+  }
+
+  /** What the client library posts every few seconds while it knows of unconfirmed messages. */
+  async nudge(): Promise<void> {
+    await this.page.evaluate(() => {
+      navigator.serviceWorker.controller?.postMessage({ type: 'actordav:sync', urgent: false });
     });
   }
 

@@ -285,7 +285,7 @@ describe('events, pending and sync', () => {
     expect(storage.length).toBe(0);
   });
 
-  it('syncNow() and the online event post {type: "actordav:sync"} to the controller', () => {
+  it('syncNow() and the online event post an urgent {type: "actordav:sync"} to the controller', () => {
     const postMessage = vi.fn();
     vi.stubGlobal('navigator', { serviceWorker: { controller: { postMessage } } });
     const target = new EventTarget();
@@ -295,8 +295,8 @@ describe('events, pending and sync', () => {
     expect(client.syncNow()).toBe(true);
     target.dispatchEvent(new Event('online'));
     expect(postMessage.mock.calls).toEqual([
-      [{ type: 'actordav:sync' }],
-      [{ type: 'actordav:sync' }],
+      [{ type: 'actordav:sync', urgent: true }],
+      [{ type: 'actordav:sync', urgent: true }],
     ]);
     client.close();
     target.dispatchEvent(new Event('online'));
@@ -325,7 +325,7 @@ describe('events, pending and sync', () => {
     await vi.advanceTimersByTimeAsync(50);
     await vi.advanceTimersByTimeAsync(2000);
     expect(postMessage.mock.calls.length).toBeGreaterThanOrEqual(1);
-    expect(postMessage).toHaveBeenLastCalledWith({ type: 'actordav:sync' });
+    expect(postMessage).toHaveBeenLastCalledWith({ type: 'actordav:sync', urgent: false });
     channel.postMessage({ ...sync, phase: 'synced', pending: 0 } satisfies ActorEvent);
     await vi.advanceTimersByTimeAsync(50);
     const calls = postMessage.mock.calls.length;

@@ -47,8 +47,12 @@ export async function takeScreenshot(driver: WebDriver, fullPage: boolean): Prom
   let ratio = 1;
   try {
     for (let top = 0; top < full; top += page.height) {
-      const scrolled = await driver.executeScript<number>(
-        `window.scrollTo({ left: arguments[0], top: arguments[1], behavior: 'instant' }); return scrollY;`,
+      // Two frames after scrolling, so that the shot shows the scrolled page (it lags otherwise); done() twice is ignored.
+      const scrolled = await driver.executeAsyncScript<number>(
+        `const done = arguments[arguments.length - 1];
+window.scrollTo({ left: arguments[0], top: arguments[1], behavior: 'instant' });
+requestAnimationFrame(() => requestAnimationFrame(() => done(scrollY)));
+setTimeout(() => done(scrollY), 250); // a background tab may draw no frames`,
         page.x,
         top,
       );

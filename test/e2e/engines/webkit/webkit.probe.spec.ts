@@ -172,8 +172,8 @@ test('locators read, wait and fail clearly', async ({ page }) => {
   expect(() => page.locator('#go').dblclick()).toThrow(
     'locator.dblclick is not available in WebKitGTK through WebDriver',
   );
-  expect(() => page.getByRole('button')).toThrow(
-    'page.getByRole is not available in WebKitGTK through WebDriver',
+  expect(() => page.getByLabel('name')).toThrow(
+    'page.getByLabel is not available in WebKitGTK through WebDriver',
   );
   expect(() => page.context().setOffline(true)).toThrow(
     'context.setOffline is not available in WebKitGTK through WebDriver',
@@ -185,4 +185,100 @@ test('locators read, wait and fail clearly', async ({ page }) => {
       (error: Error) => error.message,
     );
   expect(failed).toContain('espresso');
+});
+
+test('evaluations run at once: one waits in the page while others go on, in two pages', async ({
+  context,
+}) => {
+  const [one, two] = [await context.newPage(), await context.newPage()];
+  await Promise.all([openApp(one), openApp(two)]);
+  type Gate = { __gate?: Promise<number>; __open?: (n: number) => void };
+  for (const page of [one, two]) {
+    await page.evaluate(() => {
+      const gate = window as unknown as Gate;
+      gate.__gate = new Promise((resolve) => (gate.__open = resolve));
+    });
+  }
+  const waiting = [one, two].map((page) => page.evaluate(() => (window as unknown as Gate).__gate));
+  // Each page's wait is released by a later evaluate of the same page.
+  await two.evaluate((n) => (window as unknown as Gate).__open?.(n), 2);
+  await one.evaluate((n) => (window as unknown as Gate).__open?.(n), 1);
+  expect(await Promise.all(waiting)).toEqual([1, 2]);
+  // JSON semantics, for a plain value and a promise's: undefined properties drop, values go through JSON.
+  expect(await one.evaluate(() => ({ at: new Date(0), nothing: undefined }))).toEqual({
+    at: '1970-01-01T00:00:00.000Z',
+  });
+  expect(await one.evaluate(() => Promise.resolve({ at: new Date(0) }))).toEqual({
+    at: '1970-01-01T00:00:00.000Z',
+  });
+  await expect(one.evaluate(() => Promise.resolve({ f: BigInt(1) }))).rejects.toThrow(
+    'not JSON-serializable',
+  );
+  // A navigation loses what was running in the old document.
+  const lost = one.evaluate(() => new Promise(() => undefined));
+  await one.reload();
+  await expect(lost).rejects.toThrow('Execution context was destroyed');
+  await two.close();
+});
+
+test('locators by text and role, chained and filtered; matchers; screenshots', async ({
+  page,
+}, testInfo) => {
+  await openApp(page);
+  await page.evaluate(() => {
+    document.body.insertAdjacentHTML(
+      'beforeend',
+      `<ul id="menu">
+        <li data-n="1"><label><input type="radio" name="d" value="a"> Flat  white</label></li>
+        <li data-n="2"><label><input type="radio" name="d" value="b"> Mocha</label></li>
+        <li data-n="3"><span class="name">&lt;b&gt;Tea</span> <span class="meta">2 B</span></li>
+      </ul>
+      <button id="place" onclick="this.dataset.clicked = 'yes'">Place order</button>
+      <input type="submit" value="Panic: send 5×">
+      <div role="button" aria-label="Close it" hidden>x</div>
+      <button id="off" disabled>Off</button>
+      <label class="switch"><input id="sw" type="checkbox" role="switch"> Airplane</label>`,
+    );
+  });
+  const items = page.locator('#menu li');
+  await expect(items).toHaveCount(3);
+  await expect(page.locator('#menu li', { hasText: 'flat WHITE' })).toHaveAttribute('data-n', '1');
+  await expect(items.filter({ hasText: /Moc/ })).toHaveAttribute('data-n', '2');
+  await expect(items.filter({ hasNotText: 'e' })).toHaveCount(1);
+  await expect(items.last()).toContainText('<b>Tea');
+  await expect(items.nth(1).locator('input')).toHaveAttribute('value', 'b');
+  await expect(items.first()).not.toHaveAttribute('data-n', '2');
+  await expect(items).toHaveText(['Flat white', 'Mocha', /Tea/]);
+  await expect(items).toContainText(['Mocha']);
+  expect(await items.allTextContents()).toHaveLength(3);
+  await page.locator('#menu label', { hasText: 'Mocha' }).click();
+  await expect(items.nth(1).locator('input')).toBeChecked();
+  await expect(items.first().locator('input')).not.toBeChecked();
+  await page.getByRole('button', { name: 'place ORDER' }).click();
+  await expect(page.locator('#place')).toHaveAttribute('data-clicked', 'yes');
+  await expect(page.getByRole('button', { name: /Panic/ })).toHaveCount(1);
+  await expect(page.getByRole('button', { name: 'Place', exact: true })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Close it' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Close it', includeHidden: true })).toHaveCount(1);
+  await expect(page.getByRole('button', { name: 'Off' })).not.toBeEnabled();
+  await expect(page.getByRole('button', { name: 'Place order' })).toBeEnabled();
+  await expect(page.locator('#menu').getByText('<b>tea')).toHaveCount(1);
+  await expect(page.locator('#menu').getByText('<b>tea')).toHaveText('<b>Tea');
+  await page.locator('label.switch').click();
+  await expect(page.getByRole('switch')).toBeChecked();
+  await expect(page.getByText('Airplane')).toBeVisible();
+  expect(
+    await page
+      .locator('#nothing')
+      .getAttribute('x', { timeout: 100 })
+      .catch(() => 'none'),
+  ).toBe('none');
+  await page.locator('#place').waitFor();
+  await page.locator('#nothing').waitFor({ state: 'detached' });
+  await expect(items.textContent()).rejects.toThrow(
+    "strict mode violation: locator('#menu li') resolved to 3 elements",
+  );
+  const path = testInfo.outputPath('page.png');
+  const png = await page.screenshot({ path, fullPage: true });
+  expect(png.subarray(1, 4).toString()).toBe('PNG');
 });

@@ -21,6 +21,14 @@ export interface ActorRecord {
   acked?: number;
   /** When a sync round last finished (schema 2). */
   lastSyncedAt?: number;
+  /** The nonce of `version`, the remote version last confirmed (absent: confirmed by older code, or none). */
+  nonce?: string;
+  /**
+   * Fingerprints of the answers this device confirmed (by seq) that later
+   * versions may still carry (past the device's `acked` there), so a version
+   * that answers one differently is seen as a fork (DESIGN.md §6b).
+   */
+  answers?: Record<string, string>;
 }
 
 export type ReceiptStatus = 'pending' | 'done' | 'failed';

@@ -3,6 +3,7 @@ import type { SyncEvent } from '../events/actorEvent.ts';
 import type { HostContext } from '../host/hostContext.ts';
 import { countPending } from '../store/outbox.ts';
 import type { RemoteConfig } from '../webdav/remoteConfig.ts';
+import { remoteFork } from './checkHead.ts';
 import { confirmVersion } from './confirmVersion.ts';
 import { RemoteVerdict, type ProbeVerdict } from './RemoteVerdict.ts';
 import { syncRound, type RoundMemory } from './syncRound.ts';
@@ -188,10 +189,7 @@ export class SyncEngine {
     const { confirmedUpTo, fork } = await confirmVersion(this.#host, actorId, deviceId, version);
     this.#release(actorId, confirmedUpTo, true);
     if (fork) {
-      throw new SyncError(
-        'remote-fork',
-        'A remote version contradicts an answer already final on this device',
-      );
+      throw remoteFork(actorId, `version ${version.version} answers a confirmed message otherwise`);
     }
     if (broken !== undefined) throw broken;
   }

@@ -1,61 +1,73 @@
-import { isUnanswered } from '../errors/SyncError.ts';
+import { isUnanswered, SyncError } from '../errors/SyncError.ts';
 import { davRequest, unexpected } from '../webdav/davRequest.ts';
 import { deleteCollection } from '../webdav/deleteCollection.ts';
 import type { RemoteConfig } from '../webdav/remoteConfig.ts';
 import { ensureCollections, parentMissing } from './ensureCollections.ts';
 import { readVersion } from './readHead.ts';
-import { remotePaths } from './remotePaths.ts';
+import { readRemoteClock } from './readRemoteClock.ts';
+import { claimName, remotePaths } from './remotePaths.ts';
 import type { VersionFile } from './versionFile.ts';
 
 /**
- * Claims `v/{n}` for `next` (DESIGN.md §6.4): MKCOL a staging collection,
- * PUT the version into it, MOVE it onto `v/{n}/` with `Overwrite: F`. A
- * non-empty collection cannot be moved onto an existing name on any server
- * measured, so exactly one claimant wins. Only 201/204 is taken as a win;
- * any other answer, or none, is settled by reading `v/{n}` back: our nonce
- * means we won and lost only the acknowledgement.
+ * Claims `v/{n}` (DESIGN.md §6.4, §6b): MKCOL a staging collection, PUT a
+ * claim file (its nonce) into it and read the server's modification time of
+ * that file, stamp the version with it (`seal`: the clock no device's clock
+ * can move), PUT the version, and MOVE the collection onto `v/{n}/` with
+ * `Overwrite: F`. Whatever the MOVE answers, even 201/204, the claim is
+ * settled by reading `v/{n}` back: our nonce means we won (perhaps losing
+ * only the acknowledgement); another means someone else did — a server
+ * that checks and then renames answers 201 to two claimants. Resolves with
+ * the version as the remote holds it, or undefined when the claim was lost.
  */
 export async function claimVersion(
   remote: RemoteConfig,
   actorId: string,
   deviceId: string,
-  next: VersionFile,
-): Promise<boolean> {
-  const staging = remotePaths.staging(actorId, deviceId, next.nonce);
-  await stage(remote, actorId, staging, JSON.stringify(next));
+  draft: VersionFile,
+  seal: (clock: number) => VersionFile,
+): Promise<VersionFile | undefined> {
+  const staging = remotePaths.staging(actorId, deviceId, draft.nonce);
+  await makeStaging(remote, actorId, staging);
+  const claimFile = `${staging}${claimName}`;
+  await put(remote, claimFile, JSON.stringify({ nonce: draft.nonce, deviceId }));
+  const next = seal(await readRemoteClock(remote, claimFile));
+  await put(remote, `${staging}state.json`, JSON.stringify(next));
   const target = remotePaths.version(actorId, next.version);
-  const move = () =>
-    davRequest(remote, 'MOVE', staging, {
+  let moved = false;
+  try {
+    const response = await davRequest(remote, 'MOVE', staging, {
       headers: { destination: remote.url + target, overwrite: 'F' },
     });
-  try {
-    const response = await move();
-    if (response.status === 201 || response.status === 204) return true;
+    moved = response.status === 201 || response.status === 204;
   } catch (error) {
     if (!isUnanswered(error)) throw error;
   }
   const claimed = await readVersion(remote, actorId, next.version);
-  if (claimed?.nonce === next.nonce) return true;
+  if (claimed?.nonce === next.nonce) return claimed;
+  if (moved && claimed === undefined) {
+    throw new SyncError(
+      'remote-protocol',
+      `MOVE ${staging}: answered success, but ${target} holds no version: the server put it ` +
+        'elsewhere (a proxy that does not rewrite Destination?)',
+    );
+  }
   await deleteCollection(remote, staging);
-  return false;
+  return undefined;
 }
 
-async function stage(
-  remote: RemoteConfig,
-  actorId: string,
-  staging: string,
-  body: string,
-): Promise<void> {
+async function makeStaging(remote: RemoteConfig, actorId: string, staging: string): Promise<void> {
   let made = await davRequest(remote, 'MKCOL', staging);
   if (parentMissing(made)) {
     await ensureCollections(remote, [remotePaths.actor(actorId), remotePaths.stagingRoot(actorId)]);
     made = await davRequest(remote, 'MKCOL', staging);
   }
   if (made.status !== 201) throw unexpected('MKCOL', staging, made);
-  const file = `${staging}state.json`;
-  const put = await davRequest(remote, 'PUT', file, {
+}
+
+async function put(remote: RemoteConfig, path: string, body: string): Promise<void> {
+  const response = await davRequest(remote, 'PUT', path, {
     headers: { 'content-type': 'application/json' },
     body,
   });
-  if (!put.ok) throw unexpected('PUT', file, put);
+  if (!response.ok) throw unexpected('PUT', path, response);
 }

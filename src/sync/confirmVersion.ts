@@ -1,6 +1,8 @@
 import { applyMessage, type VersionedState } from '../actor/applyMessage.ts';
 import { canonicalJson } from '../actor/canonicalJson.ts';
 import { stateEtag } from '../actor/stateEtag.ts';
+import { sha256Hex } from '../crypto/sha256Hex.ts';
+import type { StoredAnswer } from '../http/answer.ts';
 import type { HostContext } from '../host/hostContext.ts';
 import { receiptEvent } from '../host/receiptEvent.ts';
 import { actorRange } from '../store/actorRange.ts';
@@ -24,6 +26,14 @@ export interface Confirmation {
  * answers become final, their outbox rows and segments go, and the local
  * state becomes its state with the remaining outbox replayed on top in seq
  * order. A final receipt is never rewritten.
+ *
+ * A version behind the one confirmed here changes nothing (DESIGN.md §6b):
+ * an older one (a stale listing), or, as a fork, the confirmed number under
+ * another nonce or one holding fewer of this device's messages than it
+ * confirmed. The record keeps the confirmed version's nonce and the
+ * fingerprints of the answers confirmed that versions still carry, so a
+ * later version that answers one differently is a fork, also once its
+ * outbox row is gone.
  */
 export function confirmVersion(
   host: HostContext,
@@ -45,11 +55,35 @@ export function confirmVersion(
     const receipts = await Promise.all(
       rows.map((row) => read.objectStore('receipts').get([actorId, row.key])),
     );
-    const now = Date.now();
+    if (record !== undefined) {
+      const replaced =
+        version.version === record.version &&
+        record.nonce !== undefined &&
+        version.nonce !== record.nonce;
+      const lacking = upTo < (record.acked ?? 0);
+      if (version.version < record.version || replaced || lacking) {
+        return {
+          confirmedUpTo: record.acked ?? 0,
+          fork: version.version >= record.version,
+          pending: rows.length,
+        };
+      }
+    }
+    // Answers confirmed before, still carried (past `acked` there), must read the same.
+    const carriedFrom = mine?.acked ?? 0;
+    const answers: Record<string, string> = {};
     let fork = false;
+    for (const [seq, fingerprint] of Object.entries(record?.answers ?? {})) {
+      if (Number(seq) <= carriedFrom) continue;
+      answers[seq] = fingerprint;
+      const answer = mine?.results[seq];
+      if (answer === undefined || (await answerFingerprint(answer)) !== fingerprint) fork = true;
+    }
+    const now = Date.now();
     const finals: ReceiptRecord[] = [];
     const confirmedSeqs: number[] = [];
     const stuck = new Set<number>();
+    const kept: [number, StoredAnswer][] = [];
     const registeredHere = new Map(
       Object.entries(version.keys)
         .filter(([, entry]) => entry[1] === deviceId)
@@ -70,14 +104,20 @@ export function confirmVersion(
         return;
       }
       confirmedSeqs.push(row.seq);
-      if (receipt === undefined) return;
-      if (receipt.status !== 'pending') {
+      if (receipt === undefined || receipt.status === 'pending') {
+        kept.push([row.seq, answer]);
+      } else {
         fork ||= receipt.answer.body !== answer.body || receipt.answer.status !== answer.status;
-        return;
+        kept.push([row.seq, receipt.answer]);
       }
+      if (receipt?.status !== 'pending') return;
       const status = answer.status < 400 ? 'done' : 'failed';
       finals.push({ ...receipt, status, answer, expiresAt: now + config.receiptTtlMs });
     });
+    // What is final here is what a later version must agree with; a fingerprint kept before stays.
+    for (const [seq, answer] of kept) {
+      if (seq > carriedFrom) answers[String(seq)] ??= await answerFingerprint(answer);
+    }
 
     let current: VersionedState = {
       state: version.state,
@@ -103,6 +143,8 @@ export function confirmVersion(
       seq: Math.max(record?.seq ?? 0, upTo),
       confirmedState: version.state,
       version: version.version,
+      nonce: version.nonce,
+      answers,
       acked: Math.max(record?.acked ?? 0, upTo),
       lastSyncedAt: now,
     };
@@ -124,4 +166,9 @@ export function confirmVersion(
     for (const receipt of finals) host.emit(receiptEvent(receipt));
     return { confirmedUpTo: upTo, fork, pending: rows.length - confirmedSeqs.length };
   });
+}
+
+// Status and body, as the fork check of a final receipt compares them.
+async function answerFingerprint(answer: StoredAnswer): Promise<string> {
+  return (await sha256Hex(`${answer.status}\n${answer.body}`)).slice(0, 32);
 }

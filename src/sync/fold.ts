@@ -8,7 +8,7 @@ import { problemAnswer } from '../http/problemAnswer.ts';
 import { receiptLocation } from '../http/receiptLocation.ts';
 import { messageAnswer } from '../host/messageAnswer.ts';
 import type { LoggedMessage, Segment } from './segmentFile.ts';
-import type { DeviceEntry, KeyEntry, VersionFile } from './versionFile.ts';
+import { versionClock, type DeviceEntry, type KeyEntry, type VersionFile } from './versionFile.ts';
 
 /** Everything a fold depends on; the fold itself is a pure function of it. */
 export interface FoldInput {
@@ -25,7 +25,12 @@ export interface FoldInput {
   /** The folding device, and the seq up to which it has read its answers. */
   self: { deviceId: string; acked: number };
   nonce: string;
-  now: number;
+  /**
+   * The remote's time (ms) the version is folded at (see `readRemoteClock`);
+   * raised to the head's clock if below it. No device's `Date.now()`: a
+   * device's wrong clock must not decide what the registry forgets (DESIGN.md §6b).
+   */
+  clock: number;
 }
 
 interface Pending extends LoggedMessage {
@@ -40,8 +45,10 @@ interface Pending extends LoggedMessage {
  * A message whose answer would depend on who folds (a command or a
  * `commandsVersion` this worker lacks, a turn timeout here) stops its
  * device's run there, like a gap: it and the device's later messages wait
- * for a folder that can run them (DESIGN.md §6b). Returns undefined when
- * there is nothing new to fold.
+ * for a folder that can run them (DESIGN.md §6b). New keys are registered
+ * at the version's clock, and keys older than `remoteKeyTtlMs` by it are
+ * dropped (see {@link atClock}). Returns undefined when there is nothing new
+ * to fold.
  */
 export async function fold(input: FoldInput): Promise<VersionFile | undefined> {
   const { head, actorId } = input;
@@ -97,7 +104,7 @@ export async function fold(input: FoldInput): Promise<VersionFile | undefined> {
         logged.fingerprint,
         logged.deviceId,
         logged.seq,
-        input.now,
+        input.clock,
         answer.status,
       ];
     }
@@ -110,18 +117,42 @@ export async function fold(input: FoldInput): Promise<VersionFile | undefined> {
   if (folded === 0) return undefined;
   const self = devices[input.self.deviceId];
   if (self !== undefined) self.acked = Math.max(self.acked, input.self.acked);
-  return {
+  const next: VersionFile = {
     format: 1,
     version: head.version + 1,
     parent: head.version,
     nonce: input.nonce,
     state: current.state,
     devices: dropAcknowledged(devices),
-    keys: Object.fromEntries(
-      Object.entries(keys).filter(([, entry]) => entry[3] > input.now - input.remoteKeyTtlMs),
-    ),
-    updatedAt: new Date(input.now).toISOString(),
+    keys,
+    updatedAt: '',
   };
+  return atClock(next, head, input.clock, input.remoteKeyTtlMs);
+}
+
+/**
+ * `next`, folded onto `head`, as if folded at `clock` (raised to the head's
+ * clock if below it, so a clock never goes back): the keys it registered
+ * (those `head` lacks) get that `foldedAt`, and every key older than
+ * `remoteKeyTtlMs` by it is dropped. A round folds before it knows the
+ * remote's time (a fold with nothing new costs no request) and stamps the
+ * version with it afterwards; the result is the fold at that clock, since
+ * a later clock only drops more.
+ */
+export function atClock(
+  next: VersionFile,
+  head: VersionFile,
+  clock: number,
+  remoteKeyTtlMs: number,
+): VersionFile {
+  const at = Math.max(clock, versionClock(head));
+  const keys: Record<string, KeyEntry> = {};
+  for (const [key, entry] of Object.entries(next.keys)) {
+    const stamped: KeyEntry = head.keys[key] === undefined ? [...entry] : entry;
+    if (head.keys[key] === undefined) stamped[3] = at;
+    if (stamped[3] > at - remoteKeyTtlMs) keys[key] = stamped;
+  }
+  return { ...next, keys, clock: at, updatedAt: new Date(at).toISOString() };
 }
 
 // Every folder that gets this far gives the message the same answer: it has the command, at least as new.

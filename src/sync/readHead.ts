@@ -7,7 +7,12 @@ import { decodeVersion, genesisVersion, type VersionFile } from './versionFile.t
 
 /**
  * Finds the head (the highest claimed `v/{n}`, DESIGN.md §6.2) and reads it.
- * Versions are immutable, so one already read is taken from `cache`.
+ * A version is cached by (number, nonce), never by number alone (DESIGN.md
+ * §6b): a server that lets two claims of one number win, or a restored
+ * backup, can put another version under a number already read. So `cache`
+ * (the last version read, by actor) is used only while `v/{n}/claim.json`
+ * still names its nonce; a version without one (written by older code) is
+ * read again.
  */
 export async function readHead(
   remote: RemoteConfig,
@@ -20,7 +25,9 @@ export async function readHead(
   if (numbers.length === 0) return genesisVersion();
   const n = Math.max(...numbers);
   const cached = cache.get(actorId);
-  if (cached?.version === n) return cached;
+  if (cached?.version === n && (await claimedNonce(remote, actorId, n)) === cached.nonce) {
+    return cached;
+  }
   const head = await readVersion(remote, actorId, n);
   if (head === undefined) {
     throw new SyncError('remote-protocol', `Version ${n} is listed but has no state.json`);
@@ -40,4 +47,22 @@ export async function readVersion(
   if (response.status === 404) return undefined;
   if (!response.ok) throw unexpected('GET', path, response);
   return decodeVersion(n, await response.text());
+}
+
+// The nonce `v/{n}/claim.json` names, or undefined when it has none readable (then the version is read).
+async function claimedNonce(
+  remote: RemoteConfig,
+  actorId: string,
+  n: number,
+): Promise<string | undefined> {
+  const path = remotePaths.versionClaim(actorId, n);
+  const response = await davRequest(remote, 'GET', path);
+  if (response.status === 404) return undefined;
+  if (!response.ok) throw unexpected('GET', path, response);
+  try {
+    const { nonce } = JSON.parse(await response.text()) as { nonce?: unknown };
+    return typeof nonce === 'string' && nonce !== '' ? nonce : undefined;
+  } catch {
+    return undefined;
+  }
 }

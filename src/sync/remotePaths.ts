@@ -12,10 +12,15 @@ export const remotePaths = {
   versions: (actorId: string) => `${remotePaths.actor(actorId)}v/`,
   version: (actorId: string, n: number) => `${remotePaths.versions(actorId)}${versionName(n)}/`,
   versionFile: (actorId: string, n: number) => `${remotePaths.version(actorId, n)}state.json`,
+  /** The claim file a version's folder holds beside its state: its nonce, cheap to read back. */
+  versionClaim: (actorId: string, n: number) => `${remotePaths.version(actorId, n)}${claimName}`,
   stagingRoot: (actorId: string) => `${remotePaths.actor(actorId)}staging/`,
   staging: (actorId: string, deviceId: string, nonce: string) =>
     `${remotePaths.stagingRoot(actorId)}${encodeURIComponent(`${deviceId}-${nonce}`)}/`,
 };
+
+/** The name of the file that stamps a claim with the remote's clock and names its nonce. */
+export const claimName = 'claim.json';
 
 /** A version's folder name: 12 digits, zero-padded, so names sort as numbers. */
 export function versionName(n: number): string {

@@ -3,19 +3,20 @@ import type { HostContext } from '../host/hostContext.ts';
 import { actorSegments } from '../store/segments.ts';
 import { deleteCollection } from '../webdav/deleteCollection.ts';
 import type { RemoteConfig } from '../webdav/remoteConfig.ts';
+import { checkHead } from './checkHead.ts';
 import { claimVersion } from './claimVersion.ts';
 import { uploadSegments } from './uploadSegments.ts';
 import { ensureLayout } from './ensureCollections.ts';
 import { fixSegments } from './fixSegments.ts';
-import { fold } from './fold.ts';
+import { atClock, fold } from './fold.ts';
 import { readHead } from './readHead.ts';
 import { readRuns } from './readRuns.ts';
 import { remotePaths } from './remotePaths.ts';
-import type { VersionFile } from './versionFile.ts';
+import { versionClock, type VersionFile } from './versionFile.ts';
 
 /** What a worker remembers between rounds. */
 export interface RoundMemory {
-  /** Versions read or claimed, by actor: immutable, so never read twice. */
+  /** The last version read or claimed, by actor; reused only while its number holds its nonce (`readHead`). */
   versions: Map<string, VersionFile>;
   /** Actors whose collections this worker has made or seen. */
   layout: Set<string>;
@@ -35,6 +36,11 @@ const maxClaimAttempts = 8;
  * messages accepted offline are fixed into one segment when the remote is
  * back, not one each. Then: upload, probe, fold and claim until a version
  * holds everything listed (or nothing new is listed: a pull).
+ *
+ * A head that lacks what this device confirmed is refused before anything
+ * is folded onto it (`remote-rollback`, `remote-fork`: see `checkHead`). A
+ * version's registry clock is the remote's, read while claiming, never
+ * this device's (DESIGN.md §6b).
  */
 export async function syncRound(
   host: HostContext,
@@ -51,13 +57,17 @@ export async function syncRound(
   await uploadSegments(remote, db, actorId);
   await fixSegments(db, actorId, deviceId);
   await uploadSegments(remote, db, actorId);
+  checkHead(actorId, deviceId, head, await db.get('actors', actorId));
   await probe(deviceId);
   await dropStaleStaging(remote, host, actorId, deviceId);
   for (let attempt = 0; attempt < maxClaimAttempts; attempt++) {
-    if (attempt > 0) head = await readHead(remote, actorId, memory.versions);
+    if (attempt > 0) {
+      head = await readHead(remote, actorId, memory.versions);
+      checkHead(actorId, deviceId, head, await db.get('actors', actorId));
+    }
     const own = await actorSegments(db, actorId);
     const runs = await readRuns(remote, actorId, head, deviceId, own, attempt === 0 && freshLog);
-    const next = await fold({
+    const draft = await fold({
       head,
       segments: runs.segments,
       actorId,
@@ -68,16 +78,20 @@ export async function syncRound(
       remoteKeyTtlMs: host.config.remoteKeyTtlMs,
       self: { deviceId, acked: (await db.get('actors', actorId))?.acked ?? 0 },
       nonce: crypto.randomUUID(),
-      now: Date.now(),
+      // Provisional: claimVersion stamps the draft with the remote's time (atClock), once there is one.
+      clock: versionClock(head),
     });
-    if (next === undefined) return { version: head, broken: runs.broken };
+    if (draft === undefined) return { version: head, broken: runs.broken };
     // Noted before the MKCOL, so a round that dies mid-claim has its staging folder removed by the next.
-    await db.put('meta', next.nonce, stagingMarker(actorId));
-    const won = await claimVersion(remote, actorId, deviceId, next);
+    await db.put('meta', draft.nonce, stagingMarker(actorId));
+    const parent = head;
+    const claimed = await claimVersion(remote, actorId, deviceId, draft, (clock) =>
+      atClock(draft, parent, clock, host.config.remoteKeyTtlMs),
+    );
     await db.delete('meta', stagingMarker(actorId));
-    if (won) {
-      memory.versions.set(actorId, next);
-      return { version: next, broken: runs.broken };
+    if (claimed !== undefined) {
+      memory.versions.set(actorId, claimed);
+      return { version: claimed, broken: runs.broken };
     }
   }
   throw new SyncError(

@@ -16,9 +16,10 @@ export interface DeviceEntry {
 
 /**
  * The remote key registry's entry: [fingerprint, deviceId, seq, when it was
- * folded (ms), the HTTP status of its answer]. The fold time starts
- * `remoteKeyTtlMs`, so a key that arrives late is still kept its full term;
- * the status lets a replay after the answer itself was dropped say how it went.
+ * folded (the clock of the version that registered it, ms), the HTTP status
+ * of its answer]. The fold time starts `remoteKeyTtlMs`, so a key that
+ * arrives late is still kept its full term; the status lets a replay after
+ * the answer itself was dropped say how it went.
  */
 export type KeyEntry = [
   fingerprint: string,
@@ -37,7 +38,28 @@ export interface VersionFile {
   state: JsonObject;
   devices: Record<string, DeviceEntry>;
   keys: Record<string, KeyEntry>;
+  /**
+   * The remote's time when the version was folded (ms): the server's
+   * modification time of the claim file staged for it, never below its
+   * parent's clock. Its new keys' `foldedAt`, and what their TTL counts from
+   * (DESIGN.md §6b); no device's clock. Absent in versions written before it
+   * existed: see {@link versionClock}.
+   */
+  clock?: number;
+  /** `clock` as an ISO date, for people browsing the remote. */
   updatedAt: string;
+}
+
+/**
+ * A version's clock. One written before clocks existed has none: its keys'
+ * `foldedAt` are taken as they are, and its clock is the latest of them.
+ */
+export function versionClock(version: VersionFile): number {
+  let clock = version.clock ?? 0;
+  if (version.clock === undefined) {
+    for (const entry of Object.values(version.keys)) clock = Math.max(clock, entry[3]);
+  }
+  return clock;
 }
 
 /** The version before the first: what an actor with no versions on the remote folds onto. */
@@ -80,6 +102,7 @@ export function decodeVersion(n: number, body: string): VersionFile {
   }
   if (!isObject(file.keys) || !Object.values(file.keys).every(isKeyEntry))
     throw broken('malformed keys');
+  if (file.clock !== undefined && !Number.isFinite(file.clock)) throw broken('malformed clock');
   return file as VersionFile;
 }
 

@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 import { clientsClaim } from 'workbox-core';
 import { createActorHost } from '../../../src/sw.ts';
-import { runs, testCommands } from './testCommands.ts';
+import { nextReleaseCommands, runs, testCommands } from './testCommands.ts';
 import { variants } from './variants.ts';
 
 declare const self: ServiceWorkerGlobalScope;
@@ -42,8 +42,12 @@ self.addEventListener('fetch', (event) => {
   }
 });
 
+// `?release=next` is the app's next version: one more command, and a higher commandsVersion.
+const next = query.get('release') === 'next';
+
 createActorHost({
-  commands: testCommands,
+  commands: next ? nextReleaseCommands : testCommands,
+  commandsVersion: next ? 1 : 0,
   scope: `${prefix}actors/`,
   ...(remote === null
     ? {}
@@ -52,6 +56,7 @@ createActorHost({
           url: remote,
           headers: (): Record<string, string> =>
             token.value === null ? {} : { authorization: `Basic ${token.value}` },
+          ...(query.has('timeout') ? { timeoutMs: Number(query.get('timeout')) } : {}),
         },
       }),
   ...(query.has('confirm') ? { confirmTimeoutMs: Number(query.get('confirm')) } : {}),

@@ -47,3 +47,16 @@ export const testCommands: Commands = {
   },
   hang: () => new Promise(() => undefined),
 };
+
+/**
+ * What the next release of the app adds (`?release=next`, with `commandsVersion` 1): a worker of
+ * the current release lacks it, as in a rolling upgrade (DESIGN.md §6b).
+ */
+export const nextReleaseCommands: Commands = {
+  ...testCommands,
+  refund: (state: { total?: number }, { amount }: { amount?: unknown }) => {
+    if (typeof amount !== 'number') throw new Error('amount must be a number');
+    const total = (state.total ?? 0) - amount;
+    return { state: { ...state, total }, result: { total } };
+  },
+};

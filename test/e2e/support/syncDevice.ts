@@ -19,6 +19,10 @@ export interface SyncDeviceOptions {
   readonly token?: string;
   /** `'none'` hides the Background Sync API from the worker, as in Firefox and WebKit. */
   readonly backgroundSync?: 'none';
+  /** `remote.timeoutMs` of the host. Default: the library's. */
+  readonly timeout?: number;
+  /** `'next'`: the app's next release (test/e2e/app/testCommands.ts). Default: the current one. */
+  readonly release?: 'next';
 }
 
 /** One browser profile (one IndexedDB, so one device id) with a page of the sync app open. */
@@ -165,6 +169,8 @@ export async function openSyncPage(page: Page, options: SyncDeviceOptions): Prom
   if (options.confirm !== undefined) query.set('confirm', String(options.confirm));
   if (options.token !== undefined) query.set('token', options.token);
   if (options.backgroundSync !== undefined) query.set('backgroundSync', options.backgroundSync);
+  if (options.timeout !== undefined) query.set('timeout', String(options.timeout));
+  if (options.release !== undefined) query.set('release', options.release);
   await page.goto(`/${options.name}/?${query.toString()}`);
   await expect(page.locator('#ready')).toHaveText('ready');
 }

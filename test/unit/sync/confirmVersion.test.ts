@@ -147,6 +147,11 @@ describe('confirmVersion', () => {
       seq: 5,
       acked: 3,
       lastSyncedAt: expect.any(Number) as number,
+      // What a later version must agree with: this version's nonce, and each confirmed answer.
+      nonce: v1.nonce,
+      answers: Object.fromEntries(
+        [1, 2, 3].map((seq) => [String(seq), expect.stringMatching(/^[0-9a-f]{32}$/) as string]),
+      ),
     });
 
     // The rows left over become the next segment, right after the confirmed ones.
@@ -220,6 +225,95 @@ describe('confirmVersion', () => {
     expect(after.receipts[1]?.answer).toEqual(v2.devices[deviceId]?.results['2']);
     expect(after.outbox).toEqual([]);
     expect(after.segments).toEqual([]);
+  });
+
+  it('changes nothing when the version is older than the one confirmed here (a stale listing)', async () => {
+    const local = await localDevice(ttl);
+    const { db, deviceId, host } = local;
+    await putRows(db, [outboxRow(deviceId, 1, now)]);
+    const mine = deviceEntry({ seq: 1, t: now, results: { '1': done(1) } });
+    const v2 = version(2, { state: { log: ['v2'] }, devices: { [deviceId]: mine } });
+    await confirmVersion(host, actorId, deviceId, v2);
+    // A message accepted since then waits, pending.
+    await putRows(db, [outboxRow(deviceId, 2, now)]);
+    const before = await stateAfter(local);
+    expect(before.actor).toMatchObject({ version: 2, state: { log: ['v2'] } });
+
+    // Version 1 holds our seq 1 too (so only its age tells), with another state.
+    const v1 = version(1, { state: { log: ['v1'] }, devices: { [deviceId]: mine } });
+    await expect(confirmVersion(host, actorId, deviceId, v1)).resolves.toEqual({
+      confirmedUpTo: 1,
+      fork: false,
+      pending: 1,
+    });
+    expect(await stateAfter(local)).toEqual(before);
+  });
+
+  it('reports a fork when a later version answers an already confirmed message differently, its row long gone', async () => {
+    const local = await localDevice(ttl);
+    const { db, deviceId, host } = local;
+    await putRows(db, [outboxRow(deviceId, 1, now)]);
+    await fixSegments(db, actorId, deviceId);
+    const answered = (n: number, answer: StoredAnswer, acked = 0) =>
+      version(n, {
+        devices: { [deviceId]: deviceEntry({ seq: 1, t: now, acked, results: { '1': answer } }) },
+      });
+    await expect(confirmVersion(host, actorId, deviceId, answered(1, done(1)))).resolves.toEqual({
+      confirmedUpTo: 1,
+      fork: false,
+      pending: 0,
+    });
+    const confirmed = await stateAfter(local);
+    expect(confirmed.outbox).toEqual([]);
+
+    // A version that carries the same answer forward agrees; one that answers otherwise is a fork.
+    await expect(
+      confirmVersion(host, actorId, deviceId, answered(2, done(1))),
+    ).resolves.toMatchObject({ fork: false });
+    await expect(confirmVersion(host, actorId, deviceId, answered(3, done(99)))).resolves.toEqual({
+      confirmedUpTo: 1,
+      fork: true,
+      pending: 0,
+    });
+    // So is one that covers the message and carries no answer for it, though not yet acknowledged.
+    const silent = version(4, { devices: { [deviceId]: deviceEntry({ seq: 1, t: now }) } });
+    await expect(confirmVersion(host, actorId, deviceId, silent)).resolves.toMatchObject({
+      fork: true,
+    });
+    // The final receipt keeps its answer throughout.
+    expect((await stateAfter(local)).receipts).toEqual(confirmed.receipts);
+
+    // Once a version records that this device read its answers, they are no longer carried: no fork.
+    const acknowledged = version(5, {
+      devices: { [deviceId]: deviceEntry({ seq: 1, t: now, acked: 1 }) },
+    });
+    await expect(confirmVersion(host, actorId, deviceId, acknowledged)).resolves.toMatchObject({
+      fork: false,
+    });
+    expect((await db.get('actors', actorId))?.answers).toEqual({});
+  });
+
+  it('changes nothing for a version that lacks messages confirmed here, or replaces the one confirmed', async () => {
+    const local = await localDevice(ttl);
+    const { db, deviceId, host } = local;
+    await putRows(db, [outboxRow(deviceId, 1, now)]);
+    const v1 = version(1, {
+      state: { log: ['mine'] },
+      devices: { [deviceId]: deviceEntry({ seq: 1, t: now, results: { '1': done(1) } }) },
+    });
+    await confirmVersion(host, actorId, deviceId, v1);
+    const before = await stateAfter(local);
+    for (const behind of [
+      version(1, { nonce: 'another-claim', state: { log: ['theirs'] } }),
+      version(2, { state: { log: ['theirs'] } }),
+    ]) {
+      await expect(confirmVersion(host, actorId, deviceId, behind)).resolves.toEqual({
+        confirmedUpTo: 1,
+        fork: true,
+        pending: 0,
+      });
+      expect(await stateAfter(local)).toEqual(before);
+    }
   });
 
   it('marks a rejected message failed with the answer of the version', async () => {

@@ -4,11 +4,11 @@ import { stateEtag } from '../../../src/actor/stateEtag.ts';
 import type { Commands } from '../../../src/actor/command.ts';
 import type { Message } from '../../../src/actor/message.ts';
 import type { StoredAnswer } from '../../../src/http/answer.ts';
-import { fold } from '../../../src/sync/fold.ts';
+import { atClock, fold } from '../../../src/sync/fold.ts';
 import { encodeSegment, type Segment } from '../../../src/sync/segmentFile.ts';
 import { parseSegmentName, type SegmentName } from '../../../src/sync/segmentName.ts';
 import { selectRuns } from '../../../src/sync/selectRuns.ts';
-import { genesisVersion, type VersionFile } from '../../../src/sync/versionFile.ts';
+import { genesisVersion, versionClock, type VersionFile } from '../../../src/sync/versionFile.ts';
 import {
   add,
   bodyOf,
@@ -308,7 +308,7 @@ describe('fold: the remote key registry', () => {
       head: offline,
       commands,
       remoteKeyTtlMs: ttl,
-      now: now + 29 * day,
+      clock: now + 29 * day,
       segments: [segment(deviceB, 1, [{ at: now + 29 * day, key: 'a1', fingerprint: 'fp:a1' }])],
     });
     expect(runs.add).toBe(1);
@@ -319,7 +319,7 @@ describe('fold: the remote key registry', () => {
     const expired = await mustFold({
       head: later,
       remoteKeyTtlMs: ttl,
-      now: now + ttl,
+      clock: now + ttl,
       segments: [segment(deviceC, 1, [{ at: now + ttl }])],
     });
     expect(Object.keys(expired.keys)).toEqual(['c1']);
@@ -786,5 +786,65 @@ describe('fold: the new version', () => {
     if (mine === undefined) throw new Error('device A missing from the fold');
     mine.results['9'] = original;
     expect(head.devices[deviceA]?.results).toEqual({ '1': original });
+  });
+});
+
+describe('fold: the registry clock (DESIGN.md §6b)', () => {
+  const ttl = 30 * day;
+
+  it('stamps the version and its new keys with the clock it was given, never below the parent’s', async () => {
+    const parent = version(1, {
+      devices: { [deviceB]: deviceEntry({ seq: 1, t: T0, acked: 1 }) },
+      keys: { b1: ['fp:b1', deviceB, 1, now + day, 200] },
+      clock: now + day,
+    });
+    const next = await mustFold({
+      head: parent,
+      remoteKeyTtlMs: ttl,
+      clock: now,
+      segments: [segment(deviceA, 1, [{ at: T0 }])],
+    });
+    expect(next.clock).toBe(now + day);
+    expect(next.updatedAt).toBe(new Date(now + day).toISOString());
+    expect(next.keys).toEqual({
+      b1: ['fp:b1', deviceB, 1, now + day, 200],
+      a1: ['fp:a1', deviceA, 1, now + day, 200],
+    });
+  });
+
+  it('takes a clockless version (written by older code) at its latest foldedAt, keys as they are', () => {
+    const old = version(3, {
+      keys: {
+        x: ['fp', deviceB, 1, now - 2 * day, 200],
+        y: ['fp', deviceB, 2, now + 3 * day, 200],
+      },
+    });
+    expect(old.clock).toBeUndefined();
+    expect(versionClock(old)).toBe(now + 3 * day);
+    expect(versionClock(genesisVersion())).toBe(0);
+    expect(versionClock({ ...old, clock: now })).toBe(now);
+  });
+
+  it('restamped at a later clock, a fold equals the fold at that clock', async () => {
+    const parent = version(1, {
+      devices: { [deviceB]: deviceEntry({ seq: 2, t: T0, acked: 2 }) },
+      keys: {
+        early: ['fp', deviceB, 1, now - ttl + day, 200],
+        late: ['fp', deviceB, 2, now, 200],
+      },
+      clock: now,
+    });
+    const input = {
+      head: parent,
+      remoteKeyTtlMs: ttl,
+      segments: [segment(deviceA, 1, [{ at: T0 }, { at: T0 }])],
+    };
+    const later = now + 2 * day;
+    const draft = await mustFold({ ...input, clock: versionClock(parent) });
+    const direct = await mustFold({ ...input, clock: later });
+    expect(atClock(draft, parent, later, ttl)).toEqual(direct);
+    // The key within a day of its term at `now` is gone two days later; the rest stay.
+    expect(Object.keys(direct.keys)).toEqual(['late', 'a1', 'a2']);
+    expect(direct.keys['a1']?.[3]).toBe(later);
   });
 });

@@ -174,6 +174,15 @@ describe('decodeVersion', () => {
     ).toMatch(/malformed keys/);
   });
 
+  it('accepts a clock, and a version without one (written before clocks), but refuses a bad clock', () => {
+    const clocked = { ...good(), clock: now };
+    expect(decodeVersion(7, JSON.stringify(clocked))).toEqual(clocked);
+    expect(decodeVersion(7, JSON.stringify(good())).clock).toBeUndefined();
+    for (const clock of ['2025-01-31', null, {}]) {
+      expect(rejection(7, JSON.stringify({ ...good(), clock }))).toMatch(/malformed clock/);
+    }
+  });
+
   it('refuses a body that is not JSON', () => {
     expect(rejection(3, '{"format": 1,')).toMatch(/Version 3 is not JSON/);
     expect(rejection(3, '')).toMatch(/not JSON/);

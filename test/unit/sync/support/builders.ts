@@ -101,7 +101,7 @@ export function foldInput(fields: Partial<FoldInput> = {}): FoldInput {
     remoteKeyTtlMs: 30 * day,
     self: { deviceId: deviceA, acked: 0 },
     nonce: 'nonce-next',
-    now,
+    clock: now,
     ...fields,
   };
 }

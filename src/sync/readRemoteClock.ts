@@ -1,0 +1,47 @@
+import { SyncError } from '../errors/SyncError.ts';
+import { davRequest, unexpected } from '../webdav/davRequest.ts';
+import { parseMultistatus } from '../webdav/parseMultistatus.ts';
+import type { RemoteConfig } from '../webdav/remoteConfig.ts';
+
+const propfindBody =
+  '<?xml version="1.0" encoding="utf-8"?><D:propfind xmlns:D="DAV:"><D:prop><D:getlastmodified/></D:prop></D:propfind>';
+
+/**
+ * The server's modification time (ms) of the file at `path`, which the
+ * caller has just written: the remote's clock, which no device's clock can
+ * move (DESIGN.md §6b). Asked with PROPFIND Depth 0 for `getlastmodified`
+ * (in the body, so no CORS header has to expose it), else HEAD
+ * `Last-Modified` (a CORS-safelisted response header). nephele, lighttpd and
+ * Apache mod_dav give both, as an RFC 1123 HTTP-date, to the second.
+ */
+export async function readRemoteClock(remote: RemoteConfig, path: string): Promise<number> {
+  const found = await davRequest(remote, 'PROPFIND', path, {
+    headers: { depth: '0', 'content-type': 'application/xml; charset=utf-8' },
+    body: propfindBody,
+  });
+  if (found.status !== 207) throw unexpected('PROPFIND', path, found);
+  let modified: string | undefined;
+  try {
+    modified = parseMultistatus(await found.text())[0]?.lastModified;
+  } catch (cause) {
+    throw new SyncError('remote-protocol', `PROPFIND ${path}: unreadable multistatus`, { cause });
+  }
+  const fromProps = httpDate(modified);
+  if (fromProps !== undefined) return fromProps;
+  const head = await davRequest(remote, 'HEAD', path);
+  if (!head.ok) throw unexpected('HEAD', path, head);
+  const fromHeader = httpDate(head.headers.get('last-modified') ?? undefined);
+  if (fromHeader !== undefined) return fromHeader;
+  throw new SyncError(
+    'remote-protocol',
+    `${path}: the remote tells no modification time (neither getlastmodified nor ` +
+      'Last-Modified), and sync takes its clock from there: use a server that gives it',
+  );
+}
+
+/** An HTTP-date (RFC 9110 §5.6.7; `Date.parse` also reads the obsolete forms) in ms, if it is one. */
+export function httpDate(value: string | undefined): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) ? ms : undefined;
+}

@@ -1,0 +1,41 @@
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { claimName, versionName } from '../../../../src/sync/remotePaths.ts';
+import { decodeVersion, type VersionFile } from '../../../../src/sync/versionFile.ts';
+import { actorId } from './builders.ts';
+
+/** Writes `v/{n}/state.json` (and, unless told not to, its claim file) straight into a server's folder. */
+export async function plantVersion(
+  dataDir: string,
+  version: VersionFile,
+  { claim = true, actor = actorId }: { claim?: boolean; actor?: string } = {},
+): Promise<void> {
+  const folder = join(dataDir, actor, 'v', versionName(version.version));
+  await rm(folder, { recursive: true, force: true });
+  await mkdir(folder, { recursive: true });
+  await writeFile(join(folder, 'state.json'), JSON.stringify(version));
+  if (claim) {
+    await writeFile(join(folder, claimName), JSON.stringify({ nonce: version.nonce }));
+  }
+}
+
+/** `v/{n}/state.json` as the server's folder holds it. */
+export async function versionOnDisk(
+  dataDir: string,
+  n: number,
+  actor = actorId,
+): Promise<VersionFile> {
+  const body = await readFile(join(dataDir, actor, 'v', versionName(n), 'state.json'), 'utf8');
+  return decodeVersion(n, body);
+}
+
+/** The version numbers the server's folder holds. */
+export async function versionsOnDisk(dataDir: string, actor = actorId): Promise<number[]> {
+  const names = await readdir(join(dataDir, actor, 'v')).catch(() => []);
+  return names.map(Number).sort((a, b) => a - b);
+}
+
+/** Removes `v/{n}/`, as a restore from an older copy would. */
+export function dropVersion(dataDir: string, n: number, actor = actorId): Promise<void> {
+  return rm(join(dataDir, actor, 'v', versionName(n)), { recursive: true, force: true });
+}

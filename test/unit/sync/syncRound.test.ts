@@ -1,0 +1,214 @@
+import '../setup.ts';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { isSyncError } from '../../../src/errors/SyncError.ts';
+import { actorRange } from '../../../src/store/actorRange.ts';
+import { confirmVersion } from '../../../src/sync/confirmVersion.ts';
+import { syncRound, type RoundMemory } from '../../../src/sync/syncRound.ts';
+import type { VersionFile } from '../../../src/sync/versionFile.ts';
+import { normalizeRemote, type RemoteConfig } from '../../../src/webdav/remoteConfig.ts';
+import { startFaultProxy, type FaultProxy } from '../../servers/faultProxy.ts';
+import { startWebdavServer } from '../../servers/startWebdavServer.ts';
+import type { WebdavServer } from '../../servers/WebdavServer.ts';
+import { deferred } from '../support/deferred.ts';
+import { day, deviceC, deviceEntry, keyOf, version } from './support/builders.ts';
+import { localDevice, outboxRow, putRows, type LocalDevice } from './support/localStore.ts';
+import { dropVersion, plantVersion, versionOnDisk, versionsOnDisk } from './support/remoteFiles.ts';
+
+let server: WebdavServer;
+let proxy: FaultProxy;
+let actors = 0;
+// The probe has tests of its own: here it is off, as in a test build that forces it off.
+const noProbe = () => Promise.resolve();
+const direct = () => normalizeRemote({ url: server.url, timeoutMs: 5000 });
+const memory = (): RoundMemory => ({ versions: new Map(), layout: new Set() });
+// The server stamps to the second.
+const second = 1000;
+
+beforeAll(async () => {
+  server = await startWebdavServer('embedded');
+  proxy = await startFaultProxy({ target: server.url });
+});
+afterEach(() => {
+  proxy.clear();
+  vi.restoreAllMocks();
+});
+afterAll(async () => {
+  await proxy.close();
+  await server.stop();
+});
+
+/** An actor no other test of the file uses, on the shared server. */
+function newActor(): string {
+  return `actor-${++actors}`;
+}
+
+/** Accepts message `seq` of the device (its outbox row and pending receipt), at the device's clock. */
+function accept(local: LocalDevice, actor: string, seq: number): Promise<void> {
+  return putRows(local.db, [outboxRow(local.deviceId, seq, Date.now(), actor)]);
+}
+
+/** One round and its confirmation, as the engine runs them. */
+async function round(
+  local: LocalDevice,
+  actor: string,
+  remote: RemoteConfig = direct(),
+  kept: RoundMemory = memory(),
+): Promise<VersionFile> {
+  const { version } = await syncRound(local.host, remote, actor, kept, noProbe);
+  await confirmVersion(local.host, actor, local.deviceId, version);
+  return version;
+}
+
+/** Everything this device holds of the actor. */
+async function localState(local: LocalDevice, actor: string) {
+  const { db } = local;
+  return {
+    actor: await db.get('actors', actor),
+    receipts: await db.getAll('receipts', IDBKeyRange.bound([actor, ''], [actor, '\uffff'])),
+    outbox: await db.getAll('outbox', actorRange(actor)),
+  };
+}
+
+async function failure(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  if (!isSyncError(error)) throw new Error(`expected a SyncError, got ${String(error)}`);
+  return { code: error.code, message: error.message };
+}
+
+describe('syncRound: the registry clock is the remote’s (DESIGN.md §6b)', () => {
+  it('a device 31 days fast folding keeps the live keys, and registers its own at the server’s time', async () => {
+    const actor = newActor();
+    const honest = await localDevice();
+    await accept(honest, actor, 1);
+    const before = Date.now();
+    const v1 = await round(honest, actor);
+    expect(v1.clock).toBeGreaterThanOrEqual(before - second);
+    expect(v1.clock).toBeLessThanOrEqual(Date.now());
+    const honestKey = keyOf(honest.deviceId, 1);
+    expect(v1.keys[honestKey]?.[3]).toBe(v1.clock);
+
+    const fast = await localDevice();
+    const realNow = Date.now.bind(Date);
+    vi.spyOn(Date, 'now').mockImplementation(() => realNow() + 31 * day);
+    await accept(fast, actor, 1);
+    const v2 = await round(fast, actor);
+    vi.restoreAllMocks();
+
+    // Were the fast clock the registry's, the honest key (folded 31 days "ago") would be gone.
+    expect(v2.keys[honestKey]).toEqual(v1.keys[honestKey]);
+    const fastKey = keyOf(fast.deviceId, 1);
+    expect(v2.keys[fastKey]?.[3]).toBe(v2.clock);
+    expect(v2.clock).toBeGreaterThanOrEqual(v1.clock ?? Infinity);
+    expect(v2.clock).toBeLessThanOrEqual(Date.now());
+    expect(await versionOnDisk(server.dataDir, 2, actor)).toEqual(v2);
+  });
+
+  it('never folds at a clock below the parent’s, also for a parent written before clocks', async () => {
+    const ahead = Date.now() + 10 * day;
+    for (const clocked of [true, false]) {
+      const actor = newActor();
+      // A parent stamped by a server whose clock was then set back, or by an old fast device.
+      const parent = version(1, {
+        devices: { [deviceC]: deviceEntry({ seq: 1, t: ahead, acked: 1 }) },
+        keys: { c1: ['fp:c1', deviceC, 1, ahead, 200] },
+        ...(clocked ? { clock: ahead } : {}),
+      });
+      await plantVersion(server.dataDir, parent, { actor });
+      const local = await localDevice();
+      await accept(local, actor, 1);
+      const v2 = await round(local, actor);
+      expect(v2.version).toBe(2);
+      expect(v2.clock).toBe(ahead);
+      expect(v2.keys[keyOf(local.deviceId, 1)]?.[3]).toBe(ahead);
+      expect(v2.keys['c1']).toEqual(parent.keys['c1']);
+    }
+  });
+});
+
+describe('syncRound: trust, but read back (DESIGN.md §6b)', () => {
+  it('two 201s for one MOVE (a server that checks, then renames): the loser sees the foreign nonce and does not confirm', async () => {
+    const actor = newActor();
+    const [a, b] = [await localDevice(), await localDevice()];
+    await accept(a, actor, 1);
+    await accept(b, actor, 1);
+    // Both claims of v/1 reach the server before either renames; both read back after both renamed.
+    proxy.inject({ fault: 'raceMove', method: 'MOVE', delayMs: 100 });
+    const claimsOfOne = /\/v\/000000000001\/$/;
+    const bothAsked = deferred();
+    const bothAnswered = deferred();
+    const moves: number[] = [];
+    let asked = 0;
+    const racing = async (input: string, init: RequestInit): Promise<Response> => {
+      const destination = new Headers(init.headers).get('destination') ?? '';
+      if (init.method === 'MOVE' && claimsOfOne.test(destination)) {
+        if (++asked === 2) bothAsked.resolve();
+        await bothAsked.promise;
+        const answer = await fetch(input, init);
+        if (moves.push(answer.status) === 2) bothAnswered.resolve();
+        return answer;
+      }
+      if (init.method === 'GET' && input.endsWith('/v/000000000001/state.json')) {
+        await bothAnswered.promise;
+      }
+      return fetch(input, init);
+    };
+    const remote = normalizeRemote({ url: proxy.url, timeoutMs: 5000, fetch: racing });
+    const held = await Promise.all([round(a, actor, remote), round(b, actor, remote)]);
+    // Two winners: without the read-back each would confirm its own version 1.
+    // (The second renames over the first: 204, which counts as a win as much as 201 does.)
+    expect(moves).toEqual([201, 204]);
+    expect(proxy.faults.raceMove).toBe(2);
+
+    // Each device holds the version 1 the remote has: the loser went back to the head and found
+    // its message there already (both had uploaded their segments before folding).
+    const onDisk = await versionOnDisk(server.dataDir, 1, actor);
+    expect(held).toEqual([onDisk, onDisk]);
+    expect(await versionsOnDisk(server.dataDir, actor)).toEqual([1]);
+    for (const local of [a, b]) {
+      const { actor: record, receipts, outbox } = await localState(local, actor);
+      expect(record).toMatchObject({ version: 1, nonce: onDisk.nonce });
+      expect(receipts.map((receipt) => receipt.status)).toEqual(['done']);
+      expect(outbox).toEqual([]);
+    }
+  });
+
+  it('a head rolled back below the version confirmed here is remote-rollback, and nothing local changes', async () => {
+    const actor = newActor();
+    const local = await localDevice();
+    const kept = memory();
+    await accept(local, actor, 1);
+    await round(local, actor, direct(), kept);
+    await accept(local, actor, 2);
+    await round(local, actor, direct(), kept);
+    // The remote is restored from a copy taken before version 2; a message waits meanwhile.
+    await dropVersion(server.dataDir, 2, actor);
+    await accept(local, actor, 3);
+    const before = await localState(local, actor);
+    expect(before.actor?.version).toBe(2);
+    expect(before.receipts.map((receipt) => receipt.status)).toEqual(['done', 'done', 'pending']);
+
+    const refused = await failure(syncRound(local.host, direct(), actor, kept, noProbe));
+    expect(refused.code).toBe('remote-rollback');
+    expect(refused.message).toMatch(/older than version 2 this device already confirmed/);
+    expect(await localState(local, actor)).toEqual(before);
+    // Nothing was folded onto the old head: no version 2 was claimed again.
+    expect(await versionsOnDisk(server.dataDir, actor)).toEqual([1]);
+  });
+
+  it('the version confirmed here, replaced under its number by another claim, is remote-fork', async () => {
+    const actor = newActor();
+    const local = await localDevice();
+    await accept(local, actor, 1);
+    const v1 = await round(local, actor);
+    await plantVersion(server.dataDir, { ...v1, nonce: 'someone-else' }, { actor });
+    await accept(local, actor, 2);
+    const before = await localState(local, actor);
+    const refused = await failure(syncRound(local.host, direct(), actor, memory(), noProbe));
+    expect(refused.code).toBe('remote-fork');
+    expect(await localState(local, actor)).toEqual(before);
+    expect(await versionsOnDisk(server.dataDir, actor)).toEqual([1]);
+  });
+});

@@ -6,8 +6,8 @@ import { issueAll } from '../store/commit.ts';
 import { unexpired } from '../store/receipts.ts';
 import type { ActorRecord, OutboxRecord, ReceiptRecord } from '../store/schema.ts';
 import type { HostContext } from './hostContext.ts';
-import { messageAnswer } from './messageAnswer.ts';
-import { receiptEvent } from './receiptEvent.ts';
+import { messageAnswer } from '../actor/messageAnswer.ts';
+import { receiptEvent } from '../events/receiptEvent.ts';
 
 /**
  * One turn of an actor's mailbox, run under its lock: reads the receipts

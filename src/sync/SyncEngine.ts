@@ -1,6 +1,6 @@
 import { isSyncError, SyncError } from '../errors/SyncError.ts';
 import type { SyncEvent } from '../events/actorEvent.ts';
-import type { HostContext } from '../host/hostContext.ts';
+import type { SyncHost } from './SyncHost.ts';
 import { countPending } from '../store/outbox.ts';
 import type { RemoteConfig } from '../webdav/remoteConfig.ts';
 import { remoteFork } from './checkHead.ts';
@@ -36,7 +36,7 @@ interface ActorSync {
  * pending is ever dropped.
  */
 export class SyncEngine {
-  readonly #host: HostContext;
+  readonly #host: SyncHost;
   readonly #remote: RemoteConfig;
   readonly #memory: RoundMemory = { versions: new Map(), layout: new Set() };
   readonly #actors = new Map<string, ActorSync>();
@@ -44,7 +44,7 @@ export class SyncEngine {
   readonly #verdict: RemoteVerdict;
 
   /** `onStreak` runs on the first retryable failure of a streak (e.g. to register Background Sync). */
-  constructor(host: HostContext, remote: RemoteConfig, onStreak: () => void) {
+  constructor(host: SyncHost, remote: RemoteConfig, onStreak: () => void) {
     this.#host = host;
     this.#remote = remote;
     this.#verdict = new RemoteVerdict(remote);

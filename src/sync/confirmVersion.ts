@@ -3,8 +3,8 @@ import { canonicalJson } from '../actor/canonicalJson.ts';
 import { stateEtag } from '../actor/stateEtag.ts';
 import { sha256Hex } from '../crypto/sha256Hex.ts';
 import type { StoredAnswer } from '../http/answer.ts';
-import type { HostContext } from '../host/hostContext.ts';
-import { receiptEvent } from '../host/receiptEvent.ts';
+import type { SyncHost } from './SyncHost.ts';
+import { receiptEvent } from '../events/receiptEvent.ts';
 import { actorRange } from '../store/actorRange.ts';
 import { commit } from '../store/commit.ts';
 import type { ActorRecord, ReceiptRecord } from '../store/schema.ts';
@@ -36,7 +36,7 @@ export interface Confirmation {
  * outbox row is gone.
  */
 export function confirmVersion(
-  host: HostContext,
+  host: SyncHost,
   actorId: string,
   deviceId: string,
   version: VersionFile,

@@ -6,7 +6,7 @@ import { ActorError } from '../errors/ActorError.ts';
 import { jsonAnswer, type StoredAnswer } from '../http/answer.ts';
 import { problemAnswer } from '../http/problemAnswer.ts';
 import { receiptLocation } from '../http/receiptLocation.ts';
-import { messageAnswer } from '../host/messageAnswer.ts';
+import { messageAnswer } from '../actor/messageAnswer.ts';
 import type { LoggedMessage, Segment } from './segmentFile.ts';
 import { versionClock, type DeviceEntry, type KeyEntry, type VersionFile } from './versionFile.ts';
 

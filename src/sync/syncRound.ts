@@ -1,5 +1,5 @@
 import { SyncError } from '../errors/SyncError.ts';
-import type { HostContext } from '../host/hostContext.ts';
+import type { SyncHost } from './SyncHost.ts';
 import { actorSegments } from '../store/segments.ts';
 import { deleteCollection } from '../webdav/deleteCollection.ts';
 import type { RemoteConfig } from '../webdav/remoteConfig.ts';
@@ -43,7 +43,7 @@ const maxClaimAttempts = 8;
  * this device's (DESIGN.md §6b).
  */
 export async function syncRound(
-  host: HostContext,
+  host: SyncHost,
   remote: RemoteConfig,
   actorId: string,
   memory: RoundMemory,
@@ -107,7 +107,7 @@ function stagingMarker(actorId: string): string {
 // Only our own folder, and only one we know a dead round left: another device's may be a claim in flight.
 async function dropStaleStaging(
   remote: RemoteConfig,
-  host: HostContext,
+  host: SyncHost,
   actorId: string,
   deviceId: string,
 ): Promise<void> {

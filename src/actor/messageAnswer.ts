@@ -1,5 +1,5 @@
-import type { Applied } from '../actor/applyMessage.ts';
-import { stateType, taskType, type Message } from '../actor/message.ts';
+import type { Applied } from './applyMessage.ts';
+import { stateType, taskType, type Message } from './message.ts';
 import { jsonAnswer, type StoredAnswer } from '../http/answer.ts';
 import { problemAnswer } from '../http/problemAnswer.ts';
 import { receiptLocation } from '../http/receiptLocation.ts';

@@ -1,4 +1,4 @@
-import type { ReceiptEvent } from '../events/actorEvent.ts';
+import type { ReceiptEvent } from './actorEvent.ts';
 import type { ReceiptRecord } from '../store/schema.ts';
 
 /** What tabs are told of a written receipt: its place and status, not its body. */

@@ -60,8 +60,13 @@ test('markup in a customer name, a remote file name or its content is shown as t
     // The remote browser lists the planted names, and shows the planted file's content.
     const list = page.locator('#remote-list');
     await expect(list).toContainText(payloads.folder);
-    await list.getByText(payloads.file).click();
-    await expect(page.locator('#remote-file')).toContainText(payloads.content);
+    // The list refreshes itself live: a click that lands on an entry just being replaced is lost.
+    await expect(async () => {
+      await list.getByText(payloads.file).click();
+      await expect(page.locator('#remote-file')).toContainText(payloads.content, {
+        timeout: 2_000,
+      });
+    }).toPass({ timeout: 20_000 });
 
     // Nothing became an element, nothing ran.
     const injected = page.locator(

@@ -27,6 +27,8 @@ export interface SchedulerOptions {
 interface Schedule {
   /** Triggers that arrived during the attempt in flight: one more attempt carries them all. */
   again: boolean;
+  /** An urgent trigger arrived during the attempt in flight: if it fails, try once more at once. */
+  urgentAgain: boolean;
   /** Set while waiting out a backoff step: ends the wait early. */
   wake: (() => void) | undefined;
   /** Resolves the callers' promises when the actor rests. */
@@ -67,6 +69,7 @@ export class SyncScheduler {
     if (running === undefined) {
       const schedule: Schedule = {
         again: false,
+        urgentAgain: false,
         wake: undefined,
         rest: undefined,
         lastUrgentAt: -Infinity,
@@ -82,13 +85,15 @@ export class SyncScheduler {
       return rest;
     }
     const rest = this.#restOf(running);
+    const urgent =
+      trigger === 'urgent' &&
+      this.#options.now() - running.lastUrgentAt >= this.#options.urgentSpacingMs;
+    if (urgent) running.lastUrgentAt = this.#options.now();
     if (running.wake === undefined) {
       running.again = true;
-    } else if (
-      trigger === 'urgent' &&
-      this.#options.now() - running.lastUrgentAt >= this.#options.urgentSpacingMs
-    ) {
-      running.lastUrgentAt = this.#options.now();
+      // The page came online while an attempt that may have started offline is in flight.
+      if (urgent) running.urgentAgain = true;
+    } else if (urgent) {
       running.wake();
     } else {
       // Resting in a backoff: the step's own attempt will carry this trigger.
@@ -100,6 +105,7 @@ export class SyncScheduler {
   async #loop(actorId: string, schedule: Schedule): Promise<void> {
     for (let failures = 0; ;) {
       schedule.again = false;
+      schedule.urgentAgain = false;
       const outcome = await this.#options.attempt(actorId);
       if (outcome !== 'retry') {
         failures = 0;
@@ -108,8 +114,13 @@ export class SyncScheduler {
         continue;
       }
       if (failures === 0) this.#options.onStreak();
+      failures += 1;
+      if (schedule.urgentAgain) {
+        schedule.urgentAgain = false;
+        continue;
+      }
       this.#settle(schedule);
-      await this.#sleep(schedule, this.#options.delay(failures++));
+      await this.#sleep(schedule, this.#options.delay(failures - 1));
     }
   }
 

@@ -116,4 +116,18 @@ describe('SyncScheduler', () => {
     await vi.advanceTimersByTimeAsync(100);
     expect(attempts).toHaveLength(2);
   });
+
+  it('tries again at once when the page came online during an attempt that then failed', async () => {
+    const { schedule, attempts } = scheduler(['retry', 'synced'], {
+      attemptMs: 100,
+      delayMs: 60_000,
+    });
+    void schedule.request('a', 'message');
+    await vi.advanceTimersByTimeAsync(50);
+    const online = schedule.request('a', 'urgent');
+    await vi.advanceTimersByTimeAsync(300);
+    expect(attempts).toHaveLength(2);
+    await online;
+    expect(schedule.busy('a')).toBe(false);
+  });
 });

@@ -258,11 +258,14 @@ export class WebKitLocator {
   async click(options: { timeout?: number } = {}): Promise<void> {
     await pollUntil(`click ${this.toString()}`, options.timeout ?? actionTimeoutMs, async () => {
       const outcome = await this.host.inWindow(async (driver) => {
-        const probe = await driver.executeScript<{
-          count: number;
-          element: WebElement | null;
-          ready: boolean;
-        }>(scripts().probe, JSON.stringify(this.target));
+        let probe: { count: number; element: WebElement | null; ready: boolean };
+        try {
+          probe = await driver.executeScript(scripts().probe, JSON.stringify(this.target));
+        } catch (error) {
+          // The page replaced the element while its handle was being returned (a live list): retry.
+          if ((error as Error).name === 'StaleElementReferenceError') return undefined;
+          throw error;
+        }
         const violation = strictViolation(this.target, probe.count);
         if (violation) return violation;
         if (probe.element === null || !probe.ready) return undefined;

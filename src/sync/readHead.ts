@@ -1,5 +1,5 @@
 import { SyncError } from '../errors/SyncError.ts';
-import { davRequest, unexpected } from '../webdav/davRequest.ts';
+import { readRemoteFile } from '../webdav/readRemoteFile.ts';
 import type { RemoteConfig } from '../webdav/remoteConfig.ts';
 import { listCollection } from './listCollection.ts';
 import { parseVersionName, remotePaths } from './remotePaths.ts';
@@ -42,11 +42,8 @@ export async function readVersion(
   actorId: string,
   n: number,
 ): Promise<VersionFile | undefined> {
-  const path = remotePaths.versionFile(actorId, n);
-  const response = await davRequest(remote, 'GET', path);
-  if (response.status === 404) return undefined;
-  if (!response.ok) throw unexpected('GET', path, response);
-  return decodeVersion(n, await response.text());
+  const text = await readRemoteFile(remote, remotePaths.versionFile(actorId, n));
+  return text === undefined ? undefined : decodeVersion(n, text);
 }
 
 // The nonce `v/{n}/claim.json` names, or undefined when it has none readable (then the version is read).
@@ -55,12 +52,10 @@ async function claimedNonce(
   actorId: string,
   n: number,
 ): Promise<string | undefined> {
-  const path = remotePaths.versionClaim(actorId, n);
-  const response = await davRequest(remote, 'GET', path);
-  if (response.status === 404) return undefined;
-  if (!response.ok) throw unexpected('GET', path, response);
+  const text = await readRemoteFile(remote, remotePaths.versionClaim(actorId, n));
+  if (text === undefined) return undefined;
   try {
-    const { nonce } = JSON.parse(await response.text()) as { nonce?: unknown };
+    const { nonce } = JSON.parse(text) as { nonce?: unknown };
     return typeof nonce === 'string' && nonce !== '' ? nonce : undefined;
   } catch {
     return undefined;

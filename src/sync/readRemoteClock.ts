@@ -1,10 +1,7 @@
 import { SyncError } from '../errors/SyncError.ts';
 import { davRequest, unexpected } from '../webdav/davRequest.ts';
-import { parseMultistatus } from '../webdav/parseMultistatus.ts';
+import { propfind } from '../webdav/propfind.ts';
 import type { RemoteConfig } from '../webdav/remoteConfig.ts';
-
-const propfindBody =
-  '<?xml version="1.0" encoding="utf-8"?><D:propfind xmlns:D="DAV:"><D:prop><D:getlastmodified/></D:prop></D:propfind>';
 
 /**
  * The server's modification time (ms) of the file at `path`, which the
@@ -15,18 +12,12 @@ const propfindBody =
  * Apache mod_dav give both, as an RFC 1123 HTTP-date, to the second.
  */
 export async function readRemoteClock(remote: RemoteConfig, path: string): Promise<number> {
-  const found = await davRequest(remote, 'PROPFIND', path, {
-    headers: { depth: '0', 'content-type': 'application/xml; charset=utf-8' },
-    body: propfindBody,
-  });
-  if (found.status !== 207) throw unexpected('PROPFIND', path, found);
-  let modified: string | undefined;
-  try {
-    modified = parseMultistatus(await found.text())[0]?.lastModified;
-  } catch (cause) {
-    throw new SyncError('remote-protocol', `PROPFIND ${path}: unreadable multistatus`, { cause });
+  const entries = await propfind(remote, path, '0', 'getlastmodified');
+  // The caller has just written the file: gone already is the remote's error, as any odd answer.
+  if (entries === undefined) {
+    throw new SyncError('remote-protocol', `PROPFIND ${path}: unexpected 404`, { status: 404 });
   }
-  const fromProps = httpDate(modified);
+  const fromProps = httpDate(entries[0]?.lastModified);
   if (fromProps !== undefined) return fromProps;
   const head = await davRequest(remote, 'HEAD', path);
   if (!head.ok) throw unexpected('HEAD', path, head);

@@ -9,11 +9,11 @@ import { confirmVersion } from '../../../src/sync/confirmVersion.ts';
 import { lostSegments } from '../../../src/sync/lostSegments.ts';
 import { parseSegmentName, type SegmentName } from '../../../src/sync/segmentName.ts';
 import { syncRound, type RoundMemory } from '../../../src/sync/syncRound.ts';
-import { normalizeRemote, type RemoteConfig } from '../../../src/webdav/remoteConfig.ts';
 import { startWebdavServer } from '../../servers/startWebdavServer.ts';
 import type { WebdavServer } from '../../servers/WebdavServer.ts';
 import { deviceA, deviceB, now } from './support/builders.ts';
 import { localDevice, outboxRow, putRows, type LocalDevice } from './support/localStore.ts';
+import { recordingRemote } from './support/remoteFiles.ts';
 
 const hash = '0123abcd';
 const named = (deviceId: string, first: number, last: number): SegmentName => ({
@@ -73,19 +73,6 @@ describe('a segment the remote lost (DESIGN.md §6b)', () => {
   });
   afterAll(() => server.stop());
 
-  /** A remote on the embedded server that notes every request as `METHOD path`. */
-  function recorded(): { remote: RemoteConfig; seen: string[] } {
-    const seen: string[] = [];
-    const remote = normalizeRemote({
-      url: server.url,
-      fetch: (input, init) => {
-        seen.push(`${init.method ?? 'GET'} ${decodeURIComponent(new URL(input).pathname)}`);
-        return fetch(input, init);
-      },
-    });
-    return { remote, seen };
-  }
-
   async function accept(local: LocalDevice, actor: string, seqs: number[]): Promise<void> {
     await putRows(
       local.db,
@@ -106,7 +93,7 @@ describe('a segment the remote lost (DESIGN.md §6b)', () => {
     actor: string,
     memory: RoundMemory,
   ): Promise<SegmentRecord[]> {
-    const { remote } = recorded();
+    const { remote } = recordingRemote(server.url);
     await accept(local, actor, [1, 2]);
     const first = await syncRound(local.host, remote, actor, memory, passes);
     expect(first.version.devices[local.deviceId]?.seq).toBe(2);
@@ -134,7 +121,7 @@ describe('a segment the remote lost (DESIGN.md §6b)', () => {
     // was cleaned away. Only 3-4 must go up again.
     for (const gone of [folded, lost]) await rm(join(logDir(actor), gone!.name));
 
-    const { remote, seen } = recorded();
+    const { remote, seen } = recordingRemote(server.url);
     const round = await syncRound(local.host, remote, actor, memory, passes);
     expect(round.broken).toBeUndefined();
     expect(seen.filter((line) => line.startsWith('PUT /restored/log/'))).toEqual([
@@ -152,7 +139,7 @@ describe('a segment the remote lost (DESIGN.md §6b)', () => {
     );
 
     // With nothing lost, the round adds no request: one listing of log/ and no PUT.
-    const quiet = recorded();
+    const quiet = recordingRemote(server.url);
     await syncRound(local.host, quiet.remote, actor, memory, passes);
     expect(quiet.seen.filter((line) => line.includes('/log/'))).toEqual([
       'PROPFIND /restored/log/',
@@ -174,7 +161,7 @@ describe('a segment the remote lost (DESIGN.md §6b)', () => {
       tx.done,
     ]);
 
-    const { remote, seen } = recorded();
+    const { remote, seen } = recordingRemote(server.url);
     const round = await syncRound(local.host, remote, actor, memory, passes);
     expect(round.broken?.code).toBe('remote-lost-segment');
     expect(round.broken?.retryable).toBe(false);

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readHead } from '../../../src/sync/readHead.ts';
 import type { VersionFile } from '../../../src/sync/versionFile.ts';
-import { normalizeRemote, type RemoteConfig } from '../../../src/webdav/remoteConfig.ts';
 import { startWebdavServer } from '../../servers/startWebdavServer.ts';
 import type { WebdavServer } from '../../servers/WebdavServer.ts';
 import { version } from './support/builders.ts';
-import { plantVersion } from './support/remoteFiles.ts';
+import { plantVersion, recordingRemote } from './support/remoteFiles.ts';
 
 let server: WebdavServer;
 let actors = 0;
@@ -15,26 +14,13 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-/** The embedded server, noting each request as `METHOD path`. */
-function recorded(): { remote: RemoteConfig; seen: string[] } {
-  const seen: string[] = [];
-  const remote = normalizeRemote({
-    url: server.url,
-    fetch: (input, init) => {
-      seen.push(`${init.method ?? 'GET'} ${new URL(input).pathname}`);
-      return fetch(input, init);
-    },
-  });
-  return { remote, seen };
-}
-
 describe('readHead', () => {
   it('reuses a cached version only while its number still holds its nonce', async () => {
     const actor = `head-${++actors}`;
     const cache = new Map<string, VersionFile>();
     const first = version(1, { nonce: 'first', state: { who: 'first' } });
     await plantVersion(server.dataDir, first, { actor });
-    const { remote, seen } = recorded();
+    const { remote, seen } = recordingRemote(server.url);
     expect(await readHead(remote, actor, cache)).toEqual(first);
 
     // Unchanged: only the small claim file is read to tell.
@@ -54,7 +40,7 @@ describe('readHead', () => {
     const cache = new Map<string, VersionFile>();
     const old = version(1, { nonce: 'old' });
     await plantVersion(server.dataDir, old, { actor, claim: false });
-    const { remote, seen } = recorded();
+    const { remote, seen } = recordingRemote(server.url);
     await readHead(remote, actor, cache);
     const replaced = version(1, { nonce: 'replaced' });
     await plantVersion(server.dataDir, replaced, { actor, claim: false });

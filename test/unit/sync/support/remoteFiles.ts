@@ -2,6 +2,7 @@ import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { claimName, versionName } from '../../../../src/sync/remotePaths.ts';
 import { decodeVersion, type VersionFile } from '../../../../src/sync/versionFile.ts';
+import { normalizeRemote, type RemoteConfig } from '../../../../src/webdav/remoteConfig.ts';
 import { actorId } from './builders.ts';
 
 /** Writes `v/{n}/state.json` (and, unless told not to, its claim file) straight into a server's folder. */
@@ -38,4 +39,17 @@ export async function versionsOnDisk(dataDir: string, actor = actorId): Promise<
 /** Removes `v/{n}/`, as a restore from an older copy would. */
 export function dropVersion(dataDir: string, n: number, actor = actorId): Promise<void> {
   return rm(join(dataDir, actor, 'v', versionName(n)), { recursive: true, force: true });
+}
+
+/** A remote on the server at `url` that notes every request it sends as `METHOD path` (decoded). */
+export function recordingRemote(url: string): { remote: RemoteConfig; seen: string[] } {
+  const seen: string[] = [];
+  const remote = normalizeRemote({
+    url,
+    fetch: (input, init) => {
+      seen.push(`${init.method ?? 'GET'} ${decodeURIComponent(new URL(input).pathname)}`);
+      return fetch(input, init);
+    },
+  });
+  return { remote, seen };
 }

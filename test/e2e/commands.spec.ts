@@ -13,7 +13,7 @@ import {
   type SharedApp,
 } from './support/app.ts';
 import { dumpDatabase, receiptsOf } from './support/database.ts';
-import { skipWithout } from './support/engines.ts';
+import { engineLimit } from './support/engines.ts';
 import { stopWorkers } from './support/worker.ts';
 
 // DESIGN.md §2 (a command's rejection is an answer) and §4 (one message at a time per actor, in order).
@@ -39,8 +39,6 @@ const execute = (actor: string, key: string, body: Record<string, unknown>): Cal
 test('a command that throws is answered 409 from its receipt and never runs again', async ({
   browserName,
 }) => {
-  // The part after the stop proves the answer came from IndexedDB alone, not the worker's memory.
-  skipWithout(browserName, 'stopWorker');
   const actor = freshActor('fail');
   const request = execute(actor, 'refused', { type: 'fail' });
   const first = await call(page, request);
@@ -54,12 +52,17 @@ test('a command that throws is answered 409 from its receipt and never runs agai
   expect((await runsOf(page))[`${actor}/fail`]).toBe(1);
 
   // A fresh worker knows the answer from IndexedDB alone: its counter shows it never ran the command.
-  await stopWorkers(page);
-  const afterRestart = await call(page, request);
-  expect(afterRestart.status).toBe(409);
-  expect(afterRestart.text).toBe(first.text);
-  expect(afterRestart.headers['idempotent-replayed']).toBe('true');
-  expect((await runsOf(page))[`${actor}/fail`]).toBeUndefined();
+  const limit = engineLimit(browserName, 'stopWorker');
+  if (limit === undefined) {
+    await stopWorkers(page);
+    const afterRestart = await call(page, request);
+    expect(afterRestart.status).toBe(409);
+    expect(afterRestart.text).toBe(first.text);
+    expect(afterRestart.headers['idempotent-replayed']).toBe('true');
+    expect((await runsOf(page))[`${actor}/fail`]).toBeUndefined();
+  } else {
+    test.info().annotations.push({ type: 'engine limit', description: `worker stop: ${limit}` });
+  }
 
   const receipt = receiptsOf(await dumpDatabase(page), actor).get('refused');
   expect(receipt).toMatchObject({ status: 'failed', answer: { status: 409, body: first.text } });

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite drives for real: Chromium, Firefox ESR,
 # WebKitGTK (its WebDriver and MiniBrowser, under Xvfb), and
-# lighttpd and Apache as WebDAV remotes. Does nothing when they are present.
+# lighttpd and Apache as WebDAV remotes, and faketime for the wrong-clock spec. Does nothing when they are present.
 set -euo pipefail
 
-packages=(chromium firefox-esr webkit2gtk-driver xvfb lighttpd lighttpd-mod-webdav lighttpd-modules-lua apache2 apache2-utils)
+packages=(chromium firefox-esr webkit2gtk-driver xvfb lighttpd lighttpd-mod-webdav lighttpd-modules-lua apache2 apache2-utils faketime)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")

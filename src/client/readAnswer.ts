@@ -1,4 +1,5 @@
 import type { ActorAnswer } from './ActorResult.ts';
+import { isJsonType } from './isJsonType.ts';
 
 /**
  * Reads a Response into an answer: header names lower-case, a JSON body
@@ -14,7 +15,7 @@ export async function readAnswer(response: Response): Promise<ActorAnswer> {
   const text = await response.text();
   const type = headers['content-type'] ?? '';
   let body: unknown = text;
-  if (text !== '' && /^application\/([a-z0-9.+-]+\+)?json\b/i.test(type)) {
+  if (text !== '' && isJsonType(type)) {
     try {
       body = JSON.parse(text) as unknown;
     } catch {

@@ -7,6 +7,7 @@ import { isRetryableAnswer } from './isRetryableAnswer.ts';
 import { readAnswer } from './readAnswer.ts';
 import { retryAfterMs } from './retryAfter.ts';
 import { sleep } from './sleep.ts';
+import { strayAnswer } from './strayAnswer.ts';
 
 /** One request to the worker, ready to send again byte for byte. */
 export interface ActorRequest {
@@ -20,7 +21,8 @@ export interface ActorRequest {
  * Sends a request until an answer that retrying cannot change, and returns
  * it (2xx or not: the caller decides). Network errors — `TypeError: Failed
  * to fetch`, as when the worker restarts mid-request — and retryable answers
- * (see isRetryableAnswer) are tried again, the same bytes and so the same
+ * (see isRetryableAnswer) and answers the worker did not write (see
+ * strayAnswer) are tried again, the same bytes and so the same
  * Idempotency-Key, after a full-jitter wait or the answer's Retry-After.
  *
  * @throws {RetriesExhaustedError} when `retry.maxAttempts` or `retry.maxElapsedMs` run out.
@@ -48,9 +50,10 @@ export async function requestWithRetry(
         credentials: 'same-origin',
       });
       const answer = await readAnswer(response);
-      if (!isRetryableAnswer(answer)) return answer;
-      failure = new ActorHttpError(answer, { actorId: context.actorId, key: context.key });
-      asked = retryAfterMs(answer.headers['retry-after']);
+      const stray = strayAnswer(answer, { actorId: context.actorId, key: context.key });
+      if (stray === undefined && !isRetryableAnswer(answer)) return answer;
+      failure = stray ?? new ActorHttpError(answer, { actorId: context.actorId, key: context.key });
+      asked = stray === undefined ? retryAfterMs(answer.headers['retry-after']) : undefined;
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       // fetch rejects with a TypeError on network failure (Fetch spec); anything else is a bug.

@@ -4,6 +4,7 @@ import { createActorClient, type ActorClientOptions } from '../../../src/client.
 import {
   failedToFetch,
   fakeWorker,
+  json,
   keyOf,
   MemoryStorage,
   problem,
@@ -116,7 +117,7 @@ describe('actor(id) calls', () => {
       calls += 1;
       if (calls === 1) return failedToFetch();
       if (calls === 2) return problem(503, 'too-many-pending', 'busy', { 'retry-after': '0' });
-      return new Response('{}', { status: 201 });
+      return json(201, {});
     });
     const client = open({ fetch, storage, retry: fast });
     const result = await client.actor('ada').send({ drink: 'tea' });

@@ -147,6 +147,50 @@ describe('requestWithRetry', () => {
     expect(result.value).toMatchObject({ status: 201, body: { n: 2 } });
   });
 
+  it("sends again an answer the worker did not write, as when Firefox hands a stopped worker's fetch to the network", async () => {
+    const page = () =>
+      new Response('<!doctype html><title>app</title>', {
+        status: 200,
+        headers: { 'content-type': 'text/html' },
+      });
+    const { fetch, seen } = scriptedFetch(
+      page(),
+      new Response('Not Found', { status: 404 }),
+      json(201, { n: 3 }),
+    );
+    const result = await settle(requestWithRetry(configWith(fetch), request));
+    expect(seen).toHaveLength(3);
+    expect(result.value).toMatchObject({ status: 201, body: { n: 3 } });
+  });
+
+  it("keeps the worker's empty answers (204, 304) and HEAD answers without a body", async () => {
+    for (const answer of [
+      new Response(null, { status: 204 }),
+      new Response(null, { status: 304, headers: { etag: '"a"' } }),
+      new Response(null, { status: 200, headers: { 'content-type': 'application/json' } }),
+    ]) {
+      const { fetch, seen } = scriptedFetch(answer);
+      const result = await settle(requestWithRetry(configWith(fetch), request));
+      expect(seen).toHaveLength(1);
+      expect(result.value).toMatchObject({ status: answer.status });
+    }
+  });
+
+  it('names the stray answer when retries run out on it', async () => {
+    const { fetch } = scriptedFetch(
+      new Response('<html></html>', {
+        status: 200,
+        headers: { 'content-type': 'text/html; charset=utf-8' },
+      }),
+    );
+    const result = await settle(requestWithRetry(configWith(fetch, { maxAttempts: 2 }), request));
+    expect(result.error).toMatchObject({
+      code: 'retries-exhausted',
+      cause: { name: 'ActorClientError', code: 'not-from-worker' },
+    });
+    expect(String((result.error as Error).message)).toContain('200 text/html');
+  });
+
   it('stops at once when the signal aborts, during a wait', async () => {
     const { fetch, seen } = scriptedFetch(failedToFetch());
     const controller = new AbortController();

@@ -9,7 +9,7 @@ import { build, defineConfig, type Plugin, type UserConfig } from 'vite';
  */
 export default defineConfig(({ mode }) => {
   if (mode === 'demo') return appConfig('demo', 'dist-demo');
-  if (mode === 'e2e') return appConfig('test/e2e/app', 'test/e2e/.app-dist');
+  if (mode === 'e2e') return appConfig('test/e2e/app', 'test/e2e/.app-dist', e2eWorkers);
   if (mode === 'bench') return appConfig('bench/app', 'bench/.app-dist');
   return {
     test: { include: ['test/unit/**/*.test.ts'] },
@@ -26,33 +26,58 @@ export default defineConfig(({ mode }) => {
   };
 });
 
-function appConfig(root: string, outDir: string): UserConfig {
+/** One build of an app's worker: its file at the app's root, and the constants it is built with. */
+interface WorkerBuild {
+  file: string;
+  define?: Record<string, string>;
+}
+
+/**
+ * The end-to-end app's workers: today's release, the next one (a command more, as in a rolling
+ * upgrade), and one built with the remote's probe forced off (src/sync/probeForcedOff.ts).
+ */
+const e2eWorkers: WorkerBuild[] = [
+  { file: 'sw.js', define: { __APP_RELEASE__: '"current"' } },
+  { file: 'sw-next.js', define: { __APP_RELEASE__: '"next"' } },
+  {
+    file: 'sw-unprobed.js',
+    define: { __APP_RELEASE__: '"current"', __ACTORDAV_UNPROBED__: 'true' },
+  },
+];
+
+function appConfig(
+  root: string,
+  outDir: string,
+  workers: WorkerBuild[] = [{ file: 'sw.js' }],
+): UserConfig {
   return {
     root,
     build: { outDir: resolve(outDir), emptyOutDir: true, target: 'es2022' },
-    plugins: [serviceWorker(resolve(root, 'sw.ts'), resolve(outDir))],
+    plugins: [serviceWorkers(resolve(root, 'sw.ts'), resolve(outDir), workers)],
   };
 }
 
-// The worker must be one self-contained file at the root, so it gets its own build after the page's.
-function serviceWorker(entry: string, outDir: string): Plugin {
+// A worker must be one self-contained file at the root, so each gets its own build after the page's.
+function serviceWorkers(entry: string, outDir: string, workers: WorkerBuild[]): Plugin {
   return {
     name: 'actordav-service-worker',
     apply: 'build',
     async closeBundle() {
-      await build({
-        configFile: false,
-        logLevel: 'warn',
-        // Workbox reads process.env.NODE_ENV to drop its dev-only checks; a worker has no `process`.
-        define: { 'process.env.NODE_ENV': JSON.stringify('production') },
-        build: {
-          minify: true,
-          outDir,
-          emptyOutDir: false,
-          target: 'es2022',
-          lib: { entry, formats: ['es'], fileName: () => 'sw.js' },
-        },
-      });
+      for (const worker of workers) {
+        await build({
+          configFile: false,
+          logLevel: 'warn',
+          // Workbox reads process.env.NODE_ENV to drop its dev-only checks; a worker has no `process`.
+          define: { 'process.env.NODE_ENV': JSON.stringify('production'), ...worker.define },
+          build: {
+            minify: true,
+            outDir,
+            emptyOutDir: false,
+            target: 'es2022',
+            lib: { entry, formats: ['es'], fileName: () => worker.file },
+          },
+        });
+      }
     },
   };
 }

@@ -6,7 +6,7 @@ import { RetriesExhaustedError } from './errors/RetriesExhaustedError.ts';
 import { isRetryableAnswer } from './isRetryableAnswer.ts';
 import { readAnswer } from './readAnswer.ts';
 import { retryAfterMs } from './retryAfter.ts';
-import { sleep } from './sleep.ts';
+import { sleep } from '../timers/sleep.ts';
 import { strayAnswer } from './strayAnswer.ts';
 
 /** One request to the worker, ready to send again byte for byte. */

@@ -1,6 +1,7 @@
 import { isUnanswered, SyncError } from '../errors/SyncError.ts';
 import { davRequest, unexpected } from './davRequest.ts';
 import type { RemoteConfig } from './remoteConfig.ts';
+import { sleep } from '../timers/sleep.ts';
 
 /** How often a failed DELETE is tried in all, and the longest wait before the first retry. */
 export interface DeleteRetries {
@@ -30,9 +31,7 @@ export async function deleteCollection(
         { cause: failure, ...(failure.status === undefined ? {} : { status: failure.status }) },
       );
     }
-    await new Promise((resolve) =>
-      setTimeout(resolve, Math.random() * baseDelayMs * 2 ** (attempt - 1)),
-    );
+    await sleep(Math.random() * baseDelayMs * 2 ** (attempt - 1));
   }
 }
 

@@ -77,6 +77,8 @@ export interface FaultProxy {
   clear(): void;
   /** Faults applied so far, by kind. */
   readonly faults: Readonly<Record<FaultKind, number>>;
+  /** `raceMove` MOVEs that got a 2xx for a destination an earlier one had already won: two winners. */
+  readonly doubleWins: number;
   close(): Promise<void>;
 }
 
@@ -117,6 +119,9 @@ export async function startFaultProxy(options: {
     number
   >;
   let proxyOrigin = '';
+  // Destinations a `raceMove` MOVE landed on, and how often one landed where another already had.
+  const raceWins = new Map<string, number>();
+  let doubleWins = 0;
   // The server's path for a path under the proxy's mount.
   const upstreamPath = (path: string) =>
     path.startsWith(mount) ? target.pathname + path.slice(mount.length) : path;
@@ -138,9 +143,17 @@ export async function startFaultProxy(options: {
   const pass = (
     request: IncomingMessage,
     response: ServerResponse,
-    answer: boolean,
-    overrides: IncomingHttpHeaders = {},
-    bareErrors = false,
+    {
+      answer = true,
+      overrides = {},
+      bareErrors = false,
+      onStatus,
+    }: {
+      answer?: boolean;
+      overrides?: IncomingHttpHeaders;
+      bareErrors?: boolean;
+      onStatus?: (status: number) => void;
+    } = {},
   ) => {
     const upstream = forward(
       {
@@ -152,6 +165,7 @@ export async function startFaultProxy(options: {
         headers: withoutUnset({ ...upstreamRequestHeaders(request.headers), ...overrides }),
       },
       (reply) => {
+        onStatus?.(reply.statusCode ?? 502);
         if (!answer) {
           // Read the whole answer first, so the server is surely done, then hang up.
           reply.resume();
@@ -217,7 +231,17 @@ export async function startFaultProxy(options: {
       return;
     }
     await sleep(windowMs);
-    if (!request.destroyed) pass(request, response, true, { overwrite: 'T' });
+    if (request.destroyed) return;
+    const destination = String(request.headers.destination);
+    pass(request, response, {
+      overrides: { overwrite: 'T' },
+      onStatus: (status) => {
+        if (status >= 300) return;
+        const wins = (raceWins.get(destination) ?? 0) + 1;
+        raceWins.set(destination, wins);
+        if (wins > 1) doubleWins += 1;
+      },
+    });
   };
 
   const server = createServer((request, response) => {
@@ -232,33 +256,33 @@ export async function startFaultProxy(options: {
         return;
       case 'delay':
         void sleep(rule.delayMs ?? 1000).then(() => {
-          if (!request.destroyed) pass(request, response, true);
+          if (!request.destroyed) pass(request, response);
         });
         return;
       case 'lostAck':
-        pass(request, response, false);
+        pass(request, response, { answer: false });
         return;
       case 'overwrite':
-        pass(request, response, true, { overwrite: 'T' });
+        pass(request, response, { overrides: { overwrite: 'T' } });
         return;
       case 'raceMove':
         raceMove(request, response, rule.delayMs ?? 100).catch(() => request.socket.destroy());
         return;
       case 'keepDestination':
-        pass(request, response, true, { destination: request.headers.destination });
+        pass(request, response, { overrides: { destination: request.headers.destination } });
         return;
       case 'ignoreIfNoneMatch':
-        pass(request, response, true, { 'if-none-match': undefined });
+        pass(request, response, { overrides: { 'if-none-match': undefined } });
         return;
       case 'serverError':
         setCorsHeaders(request, response);
         response.writeHead(500).end('injected fault\n');
         return;
       case 'bareErrors':
-        pass(request, response, true, {}, true);
+        pass(request, response, { bareErrors: true });
         return;
       case undefined:
-        pass(request, response, true);
+        pass(request, response);
     }
   });
 
@@ -276,6 +300,9 @@ export async function startFaultProxy(options: {
     },
     clear: () => void rules.splice(0),
     faults,
+    get doubleWins() {
+      return doubleWins;
+    },
     close: () => {
       const closed = closeServer(server);
       agent.destroy();

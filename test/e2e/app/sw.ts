@@ -5,6 +5,8 @@ import { nextReleaseCommands, runs, testCommands } from './testCommands.ts';
 import { variants } from './variants.ts';
 
 declare const self: ServiceWorkerGlobalScope;
+/** Which release of the app this worker build is (vite.config.ts builds one file per release). */
+declare const __APP_RELEASE__: 'current' | 'next';
 
 const query = new URL(self.location.href).searchParams;
 const name = query.get('scope') ?? 'default';
@@ -42,8 +44,8 @@ self.addEventListener('fetch', (event) => {
   }
 });
 
-// `?release=next` is the app's next version: one more command, and a higher commandsVersion.
-const next = query.get('release') === 'next';
+// The app's next release (`sw-next.js`): one more command, and a higher commandsVersion.
+const next = __APP_RELEASE__ === 'next';
 
 createActorHost({
   commands: next ? nextReleaseCommands : testCommands,

@@ -49,7 +49,7 @@ export const testCommands: Commands = {
 };
 
 /**
- * What the next release of the app adds (`?release=next`, with `commandsVersion` 1): a worker of
+ * What the next release of the app adds (`sw-next.js`, with `commandsVersion` 1): a worker of
  * the current release lacks it, as in a rolling upgrade (DESIGN.md §6b).
  */
 export const nextReleaseCommands: Commands = {

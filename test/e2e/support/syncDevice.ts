@@ -21,8 +21,12 @@ export interface SyncDeviceOptions {
   readonly backgroundSync?: 'none';
   /** `remote.timeoutMs` of the host. Default: the library's. */
   readonly timeout?: number;
-  /** `'next'`: the app's next release (test/e2e/app/testCommands.ts). Default: the current one. */
-  readonly release?: 'next';
+  /**
+   * Another build of the app's worker (vite.config.ts): `sw-next`, the app's next release (one
+   * more command, test/e2e/app/testCommands.ts), or `sw-unprobed`, the remote's probe forced off.
+   * Default: today's release, `sw`.
+   */
+  readonly worker?: 'sw-next' | 'sw-unprobed';
 }
 
 /** One browser profile (one IndexedDB, so one device id) with a page of the sync app open. */
@@ -170,7 +174,7 @@ export async function openSyncPage(page: Page, options: SyncDeviceOptions): Prom
   if (options.token !== undefined) query.set('token', options.token);
   if (options.backgroundSync !== undefined) query.set('backgroundSync', options.backgroundSync);
   if (options.timeout !== undefined) query.set('timeout', String(options.timeout));
-  if (options.release !== undefined) query.set('release', options.release);
+  if (options.worker !== undefined) query.set('worker', options.worker);
   await page.goto(`/${options.name}/?${query.toString()}`);
   await expect(page.locator('#ready')).toHaveText('ready');
 }

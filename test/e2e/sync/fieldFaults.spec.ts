@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { startFaultProxy, type FaultProxy } from '../../servers/faultProxy.ts';
 import { startWebdavServer } from '../../servers/startWebdavServer.ts';
 import type { WebdavServer } from '../../servers/WebdavServer.ts';
-import { freshActor } from '../support/app.ts';
+import { call, freshActor } from '../support/app.ts';
 import { expect, test } from '../support/fixtures.ts';
 import { readHead } from '../support/remoteFiles.ts';
 import { SyncDevice } from '../support/syncDevice.ts';
@@ -43,6 +43,16 @@ async function deviceBehind(
   return { device, proxy };
 }
 
+/** `add` 1 under `key`: its final answer is the running total, so two forks show as one total twice. */
+function addOne(device: SyncDevice, actor: string, key: string) {
+  return call(device.page, {
+    method: 'POST',
+    path: device.path(actor, 'execute'),
+    key,
+    body: { type: 'add', amount: 1 },
+  });
+}
+
 test('a server whose MOVE checks and then renames is refused by the probe: nothing confirmed, nothing lost', async ({
   browser,
 }) => {
@@ -61,6 +71,56 @@ test('a server whose MOVE checks and then renames is refused by the probe: nothi
     expect(await readHead({ url: server.url }, actor)).toBeUndefined();
   } finally {
     await device.close();
+    await proxy.close();
+  }
+});
+
+test('with the probe forced off, two MOVEs that both win: no device confirms a version that is not the remote\'s', async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const proxy = await startFaultProxy({ target: server.url });
+  const open = (name: string) =>
+    SyncDevice.open(browser, { name, remote: proxy.url, confirm: 0, worker: 'sw-unprobed' });
+  const devices = [await open('unprobed-a'), await open('unprobed-b')];
+  try {
+    proxy.inject({ fault: 'raceMove', method: 'MOVE', delayMs: 400 });
+    const actor = freshActor('unprobed');
+    const keys: string[] = [];
+    // Both devices accept at once, so both fold and claim the same next version; until the proxy
+    // has let two MOVEs onto one name win at least twice.
+    for (let round = 1; round <= 8 && proxy.doubleWins < 2; round++) {
+      const batch = devices.map((device) => `${device.name}-${round}`);
+      keys.push(...batch);
+      const answers = await Promise.all(
+        devices.map((device, i) => addOne(device, actor, batch[i]!)),
+      );
+      expect(answers.map((answer) => answer.status)).toEqual([202, 202]);
+      for (const device of devices) await device.waitUntilSynced(actor, 60_000);
+    }
+    expect(proxy.doubleWins, 'the race never gave two winners').toBeGreaterThanOrEqual(2);
+
+    const head = await readHead({ url: server.url }, actor);
+    expect(head?.state).toMatchObject({ total: keys.length });
+    const totals: number[] = [];
+    for (const device of devices) {
+      const status = await device.status(actor);
+      expect(status.lastError, JSON.stringify(status)).toBeNull();
+      expect(status.version).toBe(head?.version);
+      expect(await device.state(actor)).toEqual(head?.state);
+      for (const key of keys.filter((key) => key.startsWith(device.name))) {
+        const receipt = (await device.receipt(actor, key)).json as {
+          status: string;
+          answer: { body: { result: { total: number } } };
+        };
+        expect(receipt.status).toBe('done');
+        totals.push(receipt.answer.body.result.total);
+      }
+    }
+    // Every message ran once, on the one history the remote holds: the totals 1…n, none twice.
+    expect(totals.sort((a, b) => a - b)).toEqual(keys.map((_, i) => i + 1));
+  } finally {
+    for (const device of devices) await device.close();
     await proxy.close();
   }
 });

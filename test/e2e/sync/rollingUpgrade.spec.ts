@@ -37,7 +37,7 @@ test('an old worker folding a new command leaves it pending; the new worker fold
     name: 'release-b',
     remote: proxyB.url,
     confirm: 300,
-    release: 'next',
+    worker: 'sw-next',
   });
   try {
     const actor = freshActor('upgrade');

@@ -102,6 +102,7 @@ describe('startFaultProxy', () => {
       ),
     );
     expect(moves.map((move) => move.ok)).toEqual([true, true]);
+    expect(proxy.doubleWins).toBe(1);
     const again = await send('b/', {
       method: 'MOVE',
       headers: { Destination: new URL('won/', proxy.url).href, Overwrite: 'F' },

@@ -5,9 +5,30 @@ import { actorRange } from '../store/actorRange.ts';
 import { issueAll } from '../store/commit.ts';
 import { unexpired } from '../store/receipts.ts';
 import type { ActorRecord, OutboxRecord, ReceiptRecord } from '../store/schema.ts';
-import type { HostContext } from './hostContext.ts';
+import type { SharedTransactions } from '../store/SharedTransactions.ts';
+import type { ActorEvent } from '../events/actorEvent.ts';
+import type { HostConfig } from './options.ts';
 import { messageAnswer } from '../actor/messageAnswer.ts';
 import { receiptEvent } from '../events/receiptEvent.ts';
+import { versionedState } from './versionedState.ts';
+
+/** What a turn needs of its host: the stores it reads and commits to, the device id, and a way to tell the tabs. */
+export interface AcceptBatchHost {
+  config: Pick<
+    HostConfig,
+    | 'remote'
+    | 'maxPendingPerActor'
+    | 'commands'
+    | 'turnTimeoutMs'
+    | 'scope'
+    | 'receiptTtlMs'
+    | 'commandsVersion'
+  >;
+  deviceId(): Promise<string>;
+  reads: SharedTransactions<'readonly'>;
+  writes: SharedTransactions<'readwrite'>;
+  emit(event: ActorEvent): void;
+}
 
 /**
  * One turn of an actor's mailbox, run under its lock: reads the receipts
@@ -18,7 +39,7 @@ import { receiptEvent } from '../events/receiptEvent.ts';
  * before that transaction completes (the output gate).
  */
 export async function acceptBatch(
-  host: HostContext,
+  host: AcceptBatchHost,
   actorId: string,
   batch: Queued[],
 ): Promise<void> {
@@ -36,7 +57,7 @@ export async function acceptBatch(
     ),
   ]);
   const now = Date.now();
-  let current = await host.versionedState(record);
+  let current = await versionedState(record);
   let seq = record?.seq ?? 0;
   const accepted: { letter: Queued; receipt: ReceiptRecord; outbox: OutboxRecord }[] = [];
   const replays: [Queued, ReceiptRecord][] = [];

@@ -1,15 +1,16 @@
 import { Route } from 'workbox-routing';
+import { ActorLocks } from '../mailbox/ActorLocks.ts';
 import { Mailbox } from '../mailbox/Mailbox.ts';
 import { sweepExpiredReceipts } from '../store/receipts.ts';
 import { SyncEngine } from '../sync/SyncEngine.ts';
 import type { SyncTrigger } from '../sync/SyncScheduler.ts';
 import { acceptBatch } from './acceptBatch.ts';
-import { handleRequest } from './handleRequest.ts';
+import { handleRequest, type RequestHost } from './handleRequest.ts';
+import { hostStore } from './hostStore.ts';
 import { ReceiptLookups } from './ReceiptLookups.ts';
-import { createHostContext } from './hostContext.ts';
-import type { HostParts, KeepAlive } from './hostParts.ts';
 import { normalizeOptions, type ActorHostOptions } from './options.ts';
-import { workerScope, type ExtendableEventLike } from './workerScope.ts';
+import { tabEvents } from './tabEvents.ts';
+import { workerScope, type ExtendableEventLike, type KeepAlive } from './workerScope.ts';
 
 /** A running actor host: answer requests yourself, `listen()`, or register its Workbox routes. */
 export interface ActorHost {
@@ -47,6 +48,13 @@ export const syncTag = 'actordav';
 const methods = ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'PATCH'] as const;
 
 /**
+ * How long this worker keeps an idle actor's lock: long enough to span the
+ * gaps of a busy actor (50 actors at 500 messages/s come back every 100 ms),
+ * short enough that a new worker version waits unnoticed.
+ */
+export const lockLeaseMs = 100;
+
+/**
  * Creates the actor host of a service worker (DESIGN.md §1–§6).
  *
  * @example
@@ -67,27 +75,32 @@ const methods = ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'PATCH'] as const;
  */
 export function createActorHost(options: ActorHostOptions = {}): ActorHost {
   const config = normalizeOptions(options);
-  const context = createHostContext(config);
-  const parts: HostParts = {
-    context,
-    mailbox: new Mailbox((actorId, batch) => acceptBatch(context, actorId, batch), context.locks, {
+  const { db, deviceId, reads, writes } = hostStore(config.dbName);
+  const locks = new ActorLocks(lockLeaseMs);
+  const emit = tabEvents();
+  const turn = { config, deviceId, reads, writes, emit };
+  const sync =
+    config.remote === undefined
+      ? undefined
+      : new SyncEngine({ config, db, deviceId, locks, emit }, config.remote, () => {
+          // Where the browser has Background Sync, it wakes the worker to retry even with no page open;
+          // once per failure streak, as Chromium fires it at once and it waits for the backoff anyway.
+          void workerScope()
+            .registration?.sync?.register(syncTag)
+            .catch(() => undefined);
+        });
+  const requests: RequestHost = {
+    config,
+    db,
+    lookups: new ReceiptLookups(reads, locks),
+    mailbox: new Mailbox((actorId, batch) => acceptBatch(turn, actorId, batch), locks, {
       onDuplicateInFlight: config.onDuplicateInFlight,
       maxQueuedPerActor: config.maxPendingPerActor,
     }),
-    lookups: new ReceiptLookups(context.reads, context.locks),
-    sync:
-      config.remote === undefined
-        ? undefined
-        : new SyncEngine(context, config.remote, () => {
-            // Where the browser has Background Sync, it wakes the worker to retry even with no page open;
-            // once per failure streak, as Chromium fires it at once and it waits for the backoff anyway.
-            void workerScope()
-              .registration?.sync?.register(syncTag)
-              .catch(() => undefined);
-          }),
+    sync,
   };
   let lastSweep = 0;
-  const sweep = async () => sweepExpiredReceipts(await context.db(), Date.now());
+  const sweep = async () => sweepExpiredReceipts(await db(), Date.now());
   // Often enough that a receipt outlives its TTL by at most one interval, and at most once a minute.
   const sweepInterval = Math.min(config.receiptTtlMs, 60_000);
   const sweepSoon = (keepAlive: KeepAlive) => {
@@ -95,12 +108,12 @@ export function createActorHost(options: ActorHostOptions = {}): ActorHost {
     lastSweep = Date.now();
     keepAlive(sweep().catch((error: unknown) => console.warn('actordav: sweep failed', error)));
   };
-  const syncAll = async (trigger: SyncTrigger) => parts.sync?.requestAll(trigger);
+  const syncAll = async (trigger: SyncTrigger) => sync?.requestAll(trigger);
   const matches = (url: URL) =>
     url.origin === workerScope().location.origin && url.pathname.startsWith(config.scope);
   const handle = async (request: Request, event?: ExtendableEventLike) => {
     const keepAlive: KeepAlive = (work) => event?.waitUntil(work.catch(() => undefined));
-    const response = await handleRequest(parts, request, keepAlive);
+    const response = await handleRequest(requests, request, keepAlive);
     sweepSoon(keepAlive);
     return response;
   };
@@ -116,7 +129,7 @@ export function createActorHost(options: ActorHostOptions = {}): ActorHost {
       this.listenForSync();
     },
     listenForSync() {
-      if (parts.sync === undefined) return;
+      if (sync === undefined) return;
       const scope = workerScope();
       // A worker start is a sync trigger: the first event to arrive keeps that round alive.
       let startup: Promise<void> | undefined = syncAll('start');

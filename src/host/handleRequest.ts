@@ -5,10 +5,28 @@ import { parseRoute } from '../http/parseRoute.ts';
 import { problemAnswer } from '../http/problemAnswer.ts';
 import { readJsonBody } from '../http/readJsonBody.ts';
 import { fingerprint } from '../idempotency/fingerprint.ts';
+import type { Mailbox } from '../mailbox/Mailbox.ts';
 import { liveReceipt } from '../store/receipts.ts';
-import type { HostParts, KeepAlive } from './hostParts.ts';
-import { readResource } from './readResource.ts';
+import type { SyncEngine } from '../sync/SyncEngine.ts';
+import type { HostConfig } from './options.ts';
+import { readResource, type ReadHost } from './readResource.ts';
+import type { ReceiptLookups } from './ReceiptLookups.ts';
 import { toMessage } from './toMessage.ts';
+import type { KeepAlive } from './workerScope.ts';
+
+/**
+ * What request handling needs of the host: what reads need, the options a
+ * request is checked and confirmed against, the receipt lookups and the
+ * mailbox a message goes through, and the sync engine that confirms it.
+ */
+export interface RequestHost extends ReadHost {
+  config: ReadHost['config'] &
+    Pick<HostConfig, 'scope' | 'maxBodyBytes' | 'commands' | 'confirmTimeoutMs'>;
+  lookups: Pick<ReceiptLookups, 'lookUp'>;
+  mailbox: Pick<Mailbox, 'submit'>;
+  /** Present when a remote is configured. */
+  sync: (NonNullable<ReadHost['sync']> & Pick<SyncEngine, 'waitForConfirmation'>) | undefined;
+}
 
 /**
  * Answers one request under the scope. Every check that can refuse a
@@ -16,18 +34,18 @@ import { toMessage } from './toMessage.ts';
  * its key stays free.
  */
 export async function handleRequest(
-  parts: HostParts,
+  host: RequestHost,
   request: Request,
   keepAlive: KeepAlive,
 ): Promise<Response> {
-  const { context } = parts;
+  const { config } = host;
   const url = new URL(request.url);
   try {
-    const route = parseRoute(request.method, url.pathname, context.config.scope);
+    const route = parseRoute(request.method, url.pathname, config.scope);
     const safe = request.method === 'GET' || request.method === 'HEAD';
     if (safe || route.resource === 'receipt' || route.resource === 'status') {
       const answer = await readResource(
-        parts,
+        host,
         route,
         request.headers.get('if-none-match'),
         keepAlive,
@@ -39,27 +57,27 @@ export async function handleRequest(
     if (key === undefined) {
       throw new ActorError('key-missing', 'Send an Idempotency-Key header or query parameter');
     }
-    const body = await readJsonBody(request, context.config.maxBodyBytes);
+    const body = await readJsonBody(request, config.maxBodyBytes);
     const message = toMessage(
       route.resource,
       body.value,
       request.headers.get('if-match'),
-      context.config.commands,
+      config.commands,
     );
     const print = await fingerprint(request.method, url.pathname, message.ifMatch, body.bytes);
-    const delivery = await parts.lookups.lookUp(route.actorId, key, (stored) => {
+    const delivery = await host.lookups.lookUp(route.actorId, key, (stored) => {
       if (stored === undefined) {
-        return parts.mailbox.submit({ actorId: route.actorId, key, fingerprint: print, message });
+        return host.mailbox.submit({ actorId: route.actorId, key, fingerprint: print, message });
       }
       if (stored.fingerprint !== print) throw new ActorError('key-reused');
       return { answer: stored.answer, replayed: true, seq: stored.seq };
     });
-    if (delivery.replayed || parts.sync === undefined) {
+    if (delivery.replayed || host.sync === undefined) {
       return toResponse(delivery.answer, delivery.replayed);
     }
-    keepAlive(parts.sync.request(route.actorId));
+    keepAlive(host.sync.request(route.actorId));
     return toResponse(
-      await awaitConfirmation(parts, route.actorId, key, delivery.seq, delivery.answer),
+      await awaitConfirmation(host, route.actorId, key, delivery.seq, delivery.answer),
     );
   } catch (error) {
     return toResponse(problemAnswer(error, url.pathname));
@@ -68,16 +86,15 @@ export async function handleRequest(
 
 // The final answer if the remote confirms within confirmTimeoutMs, else the tentative 202.
 async function awaitConfirmation(
-  parts: HostParts,
+  host: RequestHost,
   actorId: string,
   key: string,
   seq: number,
   tentative: StoredAnswer,
 ): Promise<StoredAnswer> {
-  const { context, sync } = parts;
-  if (sync === undefined || context.config.confirmTimeoutMs === 0) return tentative;
-  if (!(await sync.waitForConfirmation(actorId, seq, context.config.confirmTimeoutMs)))
-    return tentative;
-  const receipt = await liveReceipt(await context.db(), actorId, key, Date.now());
+  const { config, sync } = host;
+  if (sync === undefined || config.confirmTimeoutMs === 0) return tentative;
+  if (!(await sync.waitForConfirmation(actorId, seq, config.confirmTimeoutMs))) return tentative;
+  const receipt = await liveReceipt(await host.db(), actorId, key, Date.now());
   return receipt?.answer ?? tentative;
 }

@@ -3,8 +3,19 @@ import { jsonAnswer, type StoredAnswer } from '../http/answer.ts';
 import type { Route } from '../http/parseRoute.ts';
 import { countPending } from '../store/outbox.ts';
 import { liveReceipt } from '../store/receipts.ts';
+import type { ActorDb } from '../store/openDb.ts';
 import type { ActorRecord, ReceiptRecord } from '../store/schema.ts';
-import type { HostParts, KeepAlive } from './hostParts.ts';
+import type { SyncEngine } from '../sync/SyncEngine.ts';
+import type { HostConfig } from './options.ts';
+import { versionedState } from './versionedState.ts';
+import type { KeepAlive } from './workerScope.ts';
+
+/** What reads need of the host: the database, and the sync engine and its remote when there is one. */
+export interface ReadHost {
+  db(): Promise<ActorDb>;
+  config: Pick<HostConfig, 'remote'>;
+  sync: Pick<SyncEngine, 'request' | 'state' | 'probe' | 'ifNoneMatch'> | undefined;
+}
 
 /**
  * Answers the safe methods: an actor's state, its status, a receipt. Reads
@@ -12,13 +23,13 @@ import type { HostParts, KeepAlive } from './hostParts.ts';
  * pulled once, so a device can follow actors others write.
  */
 export async function readResource(
-  parts: HostParts,
+  host: ReadHost,
   route: Route,
   ifNoneMatch: string | null,
   keepAlive: KeepAlive,
 ): Promise<StoredAnswer> {
-  const { context, sync } = parts;
-  const db = await context.db();
+  const { sync } = host;
+  const db = await host.db();
   if (route.resource === 'receipt') {
     const receipt = await liveReceipt(db, route.actorId, route.key, Date.now());
     if (receipt === undefined) throw new ActorError('receipt-not-found');
@@ -27,31 +38,31 @@ export async function readResource(
   const record = await db.get('actors', route.actorId);
   if (record === undefined && sync !== undefined) keepAlive(sync.request(route.actorId));
   if (route.resource === 'status') {
-    return jsonAnswer(200, await statusView(parts, route.actorId, record));
+    return jsonAnswer(200, await statusView(host, route.actorId, record));
   }
-  const { state, etag } = await context.versionedState(record);
+  const { state, etag } = await versionedState(record);
   const matches = ifNoneMatch?.split(',').some((tag) => [etag, '*'].includes(tag.trim()));
   if (matches === true) return { status: 304, headers: [['etag', etag]], body: '' };
   return jsonAnswer(200, state, [['etag', etag]]);
 }
 
-async function statusView(parts: HostParts, actorId: string, record: ActorRecord | undefined) {
-  const { context, sync } = parts;
+async function statusView(host: ReadHost, actorId: string, record: ActorRecord | undefined) {
+  const { config, sync } = host;
   const syncState = sync?.state(actorId);
   return {
     id: actorId,
     version: record?.version ?? 0,
     seq: record?.seq ?? 0,
-    pending: await countPending(await context.db(), actorId),
+    pending: await countPending(await host.db(), actorId),
     lastSyncedAt:
       record?.lastSyncedAt === undefined ? null : new Date(record.lastSyncedAt).toISOString(),
     lastError: syncState?.lastError ?? null,
     syncing: syncState?.syncing ?? false,
     remote:
-      sync === undefined || context.config.remote === undefined
+      sync === undefined || config.remote === undefined
         ? null
         : {
-            url: context.config.remote.url,
+            url: config.remote.url,
             probe: sync.probe,
             ifNoneMatch: sync.ifNoneMatch,
           },

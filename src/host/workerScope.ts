@@ -6,6 +6,9 @@ export interface ExtendableEventLike extends Event {
   waitUntil(promise: Promise<unknown>): void;
 }
 
+/** Hands work that must outlive the answer to the event (`waitUntil`), so the worker is not stopped under it. */
+export type KeepAlive = (work: Promise<unknown>) => void;
+
 export interface FetchEventLike extends ExtendableEventLike {
   readonly request: Request;
   respondWith(response: Promise<Response>): void;

@@ -2,11 +2,15 @@ import { isUnanswered, SyncError } from '../errors/SyncError.ts';
 import { davRequest, unexpected } from '../webdav/davRequest.ts';
 import { deleteCollection } from '../webdav/deleteCollection.ts';
 import type { RemoteConfig } from '../webdav/remoteConfig.ts';
-import { ensureCollections, parentMissing } from './ensureCollections.ts';
+import { ensureLayout, parentMissing } from './ensureCollections.ts';
 import { readVersion } from './readHead.ts';
 import { readRemoteClock } from './readRemoteClock.ts';
 import { claimName, remotePaths } from './remotePaths.ts';
 import type { VersionFile } from './versionFile.ts';
+import { sleep } from '../timers/sleep.ts';
+
+/** The longest a claim waits before its read-back (see below): a MOVE slower than this is a sick server anyway. */
+const settleCapMs = 2000;
 
 /**
  * Claims `v/{n}` (DESIGN.md §6.4, §6b): MKCOL a staging collection, PUT a
@@ -16,7 +20,8 @@ import type { VersionFile } from './versionFile.ts';
  * `Overwrite: F`. Whatever the MOVE answers, even 201/204, the claim is
  * settled by reading `v/{n}` back: our nonce means we won (perhaps losing
  * only the acknowledgement); another means someone else did — a server
- * that checks and then renames answers 201 to two claimants. Resolves with
+ * that checks and then renames answers 201 to two claimants, so the read-back
+ * waits as long as the MOVE took first. Resolves with
  * the version as the remote holds it, or undefined when the claim was lost.
  */
 export async function claimVersion(
@@ -34,6 +39,7 @@ export async function claimVersion(
   await put(remote, `${staging}state.json`, JSON.stringify(next));
   const target = remotePaths.version(actorId, next.version);
   let moved = false;
+  const sent = performance.now();
   try {
     const response = await davRequest(remote, 'MOVE', staging, {
       headers: { destination: remote.url + target, overwrite: 'F' },
@@ -42,6 +48,9 @@ export async function claimVersion(
   } catch (error) {
     if (!isUnanswered(error)) throw error;
   }
+  // On a server that checks and then renames, a rival whose check passed while our MOVE ran renames over
+  // ours up to about as long after it answered: read back once that long has passed, so we see the last one.
+  if (moved) await sleep(Math.min(performance.now() - sent, settleCapMs));
   const claimed = await readVersion(remote, actorId, next.version);
   if (claimed?.nonce === next.nonce) return claimed;
   if (moved && claimed === undefined) {
@@ -58,7 +67,9 @@ export async function claimVersion(
 async function makeStaging(remote: RemoteConfig, actorId: string, staging: string): Promise<void> {
   let made = await davRequest(remote, 'MKCOL', staging);
   if (parentMissing(made)) {
-    await ensureCollections(remote, [remotePaths.actor(actorId), remotePaths.stagingRoot(actorId)]);
+    // The actor's layout was made once, and since removed (a wiped or restored remote): `v/` is gone as well,
+    // and a MOVE into it would fail like a lost race, round after round.
+    await ensureLayout(remote, actorId);
     made = await davRequest(remote, 'MKCOL', staging);
   }
   if (made.status !== 201) throw unexpected('MKCOL', staging, made);

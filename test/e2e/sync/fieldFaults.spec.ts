@@ -75,7 +75,7 @@ test('a server whose MOVE checks and then renames is refused by the probe: nothi
   }
 });
 
-test('with the probe forced off, two MOVEs that both win: no device confirms a version that is not the remote\'s', async ({
+test("with the probe forced off, two MOVEs that both win: no device confirms a version that is not the remote's", async ({
   browser,
 }) => {
   test.setTimeout(120_000);

@@ -1,8 +1,8 @@
 import '../setup.ts';
 import { describe, expect, it } from 'vitest';
 import type { Queued } from '../../../src/mailbox/Mailbox.ts';
-import { acceptBatch } from '../../../src/host/acceptBatch.ts';
-import { createHostContext } from '../../../src/host/hostContext.ts';
+import { acceptBatch, type AcceptBatchHost } from '../../../src/host/acceptBatch.ts';
+import { hostStore } from '../../../src/host/hostStore.ts';
 import { normalizeOptions, type ActorHostOptions } from '../../../src/host/options.ts';
 import { actorSegments } from '../../../src/store/segments.ts';
 import { fixSegments } from '../../../src/sync/fixSegments.ts';
@@ -10,15 +10,14 @@ import { decodeSegment } from '../../../src/sync/segmentFile.ts';
 import { parseSegmentName } from '../../../src/sync/segmentName.ts';
 import { uniqueDbName } from '../support/deferred.ts';
 
-/** A host context with a remote (never contacted), so accepted messages go to the outbox. */
+/** A turn's host with a remote (never contacted), so accepted messages go to the outbox. */
 function hostWithRemote(options: ActorHostOptions = {}) {
-  return createHostContext(
-    normalizeOptions({
-      dbName: uniqueDbName(),
-      remote: { url: 'http://127.0.0.1:1/dav/' },
-      ...options,
-    }),
-  );
+  const config = normalizeOptions({
+    dbName: uniqueDbName(),
+    remote: { url: 'http://127.0.0.1:1/dav/' },
+    ...options,
+  });
+  return { config, ...hostStore(config.dbName), emit: () => undefined } satisfies AcceptBatchHost;
 }
 
 /** A letter for a task append, whose answer the returned promise gets. */

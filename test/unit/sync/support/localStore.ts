@@ -1,5 +1,9 @@
+import { lockLeaseMs } from '../../../../src/host/createActorHost.ts';
+import { hostStore } from '../../../../src/host/hostStore.ts';
 import { normalizeOptions } from '../../../../src/host/options.ts';
-import { createHostContext, type HostContext } from '../../../../src/host/hostContext.ts';
+import { tabEvents } from '../../../../src/host/tabEvents.ts';
+import { ActorLocks } from '../../../../src/mailbox/ActorLocks.ts';
+import type { SyncHost } from '../../../../src/sync/SyncHost.ts';
 import type { ActorDb } from '../../../../src/store/openDb.ts';
 import type { OutboxRecord, ReceiptRecord } from '../../../../src/store/schema.ts';
 import { jsonAnswer } from '../../../../src/http/answer.ts';
@@ -7,7 +11,7 @@ import { uniqueDbName } from '../../support/deferred.ts';
 import { actorId, add, keyOf, syncCommands } from './builders.ts';
 
 export interface LocalDevice {
-  host: HostContext;
+  host: SyncHost;
   db: ActorDb;
   deviceId: string;
   runs: ReturnType<typeof syncCommands>['runs'];
@@ -18,17 +22,24 @@ export interface LocalDevice {
 const localFirsts = '0123456789def';
 let made = 0;
 
-/** A host context with a remote configured (never contacted), on a database of its own. */
+/** What sync needs of a host with a remote configured (never contacted), on a database of its own. */
 export async function localDevice(receiptTtlMs = 60_000): Promise<LocalDevice> {
   const { commands, runs } = syncCommands();
-  const host = createHostContext(
-    normalizeOptions({
-      dbName: uniqueDbName(),
-      remote: { url: 'http://127.0.0.1:1/dav/' },
-      commands,
-      receiptTtlMs,
-    }),
-  );
+  const config = normalizeOptions({
+    dbName: uniqueDbName(),
+    remote: { url: 'http://127.0.0.1:1/dav/' },
+    commands,
+    receiptTtlMs,
+  });
+  const store = hostStore(config.dbName);
+  const locks = new ActorLocks(lockLeaseMs);
+  const host: SyncHost = {
+    config,
+    db: store.db,
+    deviceId: store.deviceId,
+    locks,
+    emit: tabEvents(),
+  };
   const db = await host.db();
   const first = localFirsts[made++ % localFirsts.length] ?? '0';
   await db.put('meta', `${first}${crypto.randomUUID().slice(1)}`, 'deviceId');

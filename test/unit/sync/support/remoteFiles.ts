@@ -53,3 +53,20 @@ export function recordingRemote(url: string): { remote: RemoteConfig; seen: stri
   });
   return { remote, seen };
 }
+
+/** Makes an actor's collections (`log/`, `v/`, `staging/`) straight in a server's folder. */
+export async function plantLayout(dataDir: string, actor = actorId): Promise<void> {
+  for (const name of ['log', 'v', 'staging']) {
+    await mkdir(join(dataDir, actor, name), { recursive: true });
+  }
+}
+
+/** What the actor's `staging/` holds in the server's folder (nothing when it is missing). */
+export function stagingOnDisk(dataDir: string, actor = actorId): Promise<string[]> {
+  return readdir(join(dataDir, actor, 'staging')).catch(() => []);
+}
+
+/** A file of the actor's as the server's folder holds it, parsed; `path` is relative to the actor. */
+export async function jsonOnDisk(dataDir: string, path: string, actor = actorId): Promise<unknown> {
+  return JSON.parse(await readFile(join(dataDir, actor, path), 'utf8')) as unknown;
+}

@@ -36,6 +36,7 @@ export async function requestWithRetry(
   const { retry } = config;
   const { signal } = context;
   const started = Date.now();
+  const about = { actorId: context.actorId, key: context.key };
   for (let attempt = 1; ; attempt++) {
     signal?.throwIfAborted();
     let failure: unknown;
@@ -50,9 +51,9 @@ export async function requestWithRetry(
         credentials: 'same-origin',
       });
       const answer = await readAnswer(response);
-      const stray = strayAnswer(answer, { actorId: context.actorId, key: context.key });
+      const stray = strayAnswer(answer, about);
       if (stray === undefined && !isRetryableAnswer(answer)) return answer;
-      failure = stray ?? new ActorHttpError(answer, { actorId: context.actorId, key: context.key });
+      failure = stray ?? new ActorHttpError(answer, about);
       asked = stray === undefined ? retryAfterMs(answer.headers['retry-after']) : undefined;
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
@@ -63,11 +64,7 @@ export async function requestWithRetry(
     const wait = asked ?? backoffDelay(attempt - 1, retry);
     const elapsed = Date.now() - started;
     if (attempt >= retry.maxAttempts || elapsed + wait > retry.maxElapsedMs) {
-      throw new RetriesExhaustedError(attempt, elapsed, {
-        cause: failure,
-        actorId: context.actorId,
-        key: context.key,
-      });
+      throw new RetriesExhaustedError(attempt, elapsed, { cause: failure, ...about });
     }
     await sleep(wait, signal);
   }

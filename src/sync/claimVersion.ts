@@ -21,8 +21,8 @@ const settleCapMs = 2000;
  * settled by reading `v/{n}` back: our nonce means we won (perhaps losing
  * only the acknowledgement); another means someone else did — a server
  * that checks and then renames answers 201 to two claimants, so the read-back
- * waits as long as the MOVE took first. Resolves with
- * the version as the remote holds it, or undefined when the claim was lost.
+ * waits as long as the MOVE took first. Resolves with the version as the
+ * remote holds it, or undefined when the claim was lost.
  */
 export async function claimVersion(
   remote: RemoteConfig,

@@ -11,10 +11,7 @@ export async function ensureCollections(
   remote: RemoteConfig,
   paths: readonly string[],
 ): Promise<void> {
-  for (const path of paths) {
-    const response = await davRequest(remote, 'MKCOL', path);
-    if (!response.ok && response.status !== 405) throw unexpected('MKCOL', path, response);
-  }
+  for (const path of paths) await makeCollection(remote, path);
 }
 
 /** True for the answers servers give a write whose parent collection is missing. */
@@ -29,17 +26,18 @@ export function parentMissing(response: Response): boolean {
  * nothing but what this device puts there.
  */
 export async function ensureLayout(remote: RemoteConfig, actorId: string): Promise<boolean> {
-  const paths = [
-    remotePaths.actor(actorId),
-    remotePaths.log(actorId),
+  await makeCollection(remote, remotePaths.actor(actorId));
+  const madeLog = await makeCollection(remote, remotePaths.log(actorId));
+  await ensureCollections(remote, [
     remotePaths.versions(actorId),
     remotePaths.stagingRoot(actorId),
-  ];
-  let madeLog = false;
-  for (const path of paths) {
-    const response = await davRequest(remote, 'MKCOL', path);
-    if (!response.ok && response.status !== 405) throw unexpected('MKCOL', path, response);
-    if (path === remotePaths.log(actorId)) madeLog = response.status === 201;
-  }
+  ]);
   return madeLog;
+}
+
+/** MKCOL one collection; true when it was made just now, false when it was there (405). */
+async function makeCollection(remote: RemoteConfig, path: string): Promise<boolean> {
+  const response = await davRequest(remote, 'MKCOL', path);
+  if (!response.ok && response.status !== 405) throw unexpected('MKCOL', path, response);
+  return response.status === 201;
 }

@@ -9,9 +9,9 @@ import { normalizeRemote, type RemoteConfig } from '../../../src/webdav/remoteCo
 import { startFaultProxy, type FaultProxy } from '../../servers/faultProxy.ts';
 import { startWebdavServer } from '../../servers/startWebdavServer.ts';
 import type { WebdavServer } from '../../servers/WebdavServer.ts';
-import { deferred } from '../support/deferred.ts';
 import { day, deviceC, deviceEntry, keyOf, version } from './support/builders.ts';
 import { localDevice, outboxRow, putRows, type LocalDevice } from './support/localStore.ts';
+import { racingClaims } from './support/racingClaims.ts';
 import { dropVersion, plantVersion, versionOnDisk, versionsOnDisk } from './support/remoteFiles.ts';
 
 let server: WebdavServer;
@@ -136,25 +136,7 @@ describe('syncRound: trust, but read back (DESIGN.md §6b)', () => {
     await accept(b, actor, 1);
     // Both claims of v/1 reach the server before either renames; both read back after both renamed.
     proxy.inject({ fault: 'raceMove', method: 'MOVE', delayMs: 100 });
-    const claimsOfOne = /\/v\/000000000001\/$/;
-    const bothAsked = deferred();
-    const bothAnswered = deferred();
-    const moves: number[] = [];
-    let asked = 0;
-    const racing = async (input: string, init: RequestInit): Promise<Response> => {
-      const destination = new Headers(init.headers).get('destination') ?? '';
-      if (init.method === 'MOVE' && claimsOfOne.test(destination)) {
-        if (++asked === 2) bothAsked.resolve();
-        await bothAsked.promise;
-        const answer = await fetch(input, init);
-        if (moves.push(answer.status) === 2) bothAnswered.resolve();
-        return answer;
-      }
-      if (init.method === 'GET' && input.endsWith('/v/000000000001/state.json')) {
-        await bothAnswered.promise;
-      }
-      return fetch(input, init);
-    };
+    const { fetch: racing, moves } = racingClaims('/v/000000000001/');
     const remote = normalizeRemote({ url: proxy.url, timeoutMs: 5000, fetch: racing });
     const held = await Promise.all([round(a, actor, remote), round(b, actor, remote)]);
     // Two winners: without the read-back each would confirm its own version 1.

@@ -25,6 +25,10 @@ export const problemCodes = {
   'storage-full': [507, 'Storage quota exceeded on this device'],
   'too-many-pending': [503, 'Too many pending messages for this actor'],
   'internal-error': [500, 'Internal error'],
+  'answer-retired': [
+    410,
+    'The remote dropped this answer while the device was away past retireAfterMs',
+  ],
 } as const satisfies Record<string, readonly [number, string]>;
 
 /** A stable error code of actordav. */

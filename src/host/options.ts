@@ -26,6 +26,11 @@ export interface ActorHostOptions {
   /** How long the remote key registry remembers a key. Default 30 days. */
   remoteKeyTtlMs?: number;
   /**
+   * A device none of whose messages the remote folded for this long keeps only its watermark there:
+   * the answers it never read are dropped (DESIGN.md §6a). Default 30 days.
+   */
+  retireAfterMs?: number;
+  /**
    * The version of `commands`, logged with every message this worker accepts.
    * Raise it when a release changes what a command does: an older worker then
    * leaves those messages for a worker that knows them (DESIGN.md §6b). Default 0.
@@ -54,6 +59,7 @@ export function normalizeOptions(options: ActorHostOptions = {}): HostConfig {
     remote: options.remote === undefined ? undefined : normalizeRemote(options.remote),
     confirmTimeoutMs: options.confirmTimeoutMs ?? 3000,
     remoteKeyTtlMs: options.remoteKeyTtlMs ?? 30 * 24 * 60 * 60 * 1000,
+    retireAfterMs: options.retireAfterMs ?? 30 * 24 * 60 * 60 * 1000,
     commandsVersion: options.commandsVersion ?? 0,
   };
   // `.` and `..` segments would be folded away by URL parsing and never match.
@@ -67,6 +73,7 @@ export function normalizeOptions(options: ActorHostOptions = {}): HostConfig {
   positiveInteger('turnTimeoutMs', config.turnTimeoutMs);
   positiveInteger('maxPendingPerActor', config.maxPendingPerActor);
   positiveInteger('remoteKeyTtlMs', config.remoteKeyTtlMs);
+  positiveInteger('retireAfterMs', config.retireAfterMs);
   nonNegativeInteger('confirmTimeoutMs', config.confirmTimeoutMs);
   nonNegativeInteger('commandsVersion', config.commandsVersion);
   if (config.onDuplicateInFlight !== 'wait' && config.onDuplicateInFlight !== 'reject') {

@@ -19,6 +19,7 @@ export interface SyncHost {
     scope: string;
     turnTimeoutMs: number;
     remoteKeyTtlMs: number;
+    retireAfterMs: number;
     receiptTtlMs: number;
   };
 }

@@ -3,7 +3,7 @@ import { davRequest, unexpected } from '../webdav/davRequest.ts';
 import { deleteCollection } from '../webdav/deleteCollection.ts';
 import type { RemoteConfig } from '../webdav/remoteConfig.ts';
 import { ensureLayout, parentMissing } from './ensureCollections.ts';
-import { readVersion } from './readHead.ts';
+import { claimedNonce } from './claimedNonce.ts';
 import { readRemoteClock } from './readRemoteClock.ts';
 import { claimName, remotePaths } from './remotePaths.ts';
 import type { VersionFile } from './versionFile.ts';
@@ -18,25 +18,26 @@ const settleCapMs = 2000;
  * that file, stamp the version with it (`seal`: the clock no device's clock
  * can move), PUT the version, and MOVE the collection onto `v/{n}/` with
  * `Overwrite: F`. Whatever the MOVE answers, even 201/204, the claim is
- * settled by reading `v/{n}` back: our nonce means we won (perhaps losing
+ * settled by reading `v/{n}/claim.json` back: our nonce means we won (perhaps losing
  * only the acknowledgement); another means someone else did — a server
  * that checks and then renames answers 201 to two claimants, so the read-back
- * waits as long as the MOVE took first. Resolves with the version as the
- * remote holds it, or undefined when the claim was lost.
+ * waits as long as the MOVE took first. `seal` gives the file to store
+ * (`encodeVersion`). Resolves with the version claimed, or undefined when
+ * the claim was lost.
  */
 export async function claimVersion(
   remote: RemoteConfig,
   actorId: string,
   deviceId: string,
   draft: VersionFile,
-  seal: (clock: number) => VersionFile,
+  seal: (clock: number) => { body: string; version: VersionFile },
 ): Promise<VersionFile | undefined> {
   const staging = remotePaths.staging(actorId, deviceId, draft.nonce);
   await makeStaging(remote, actorId, staging);
   const claimFile = `${staging}${claimName}`;
   await put(remote, claimFile, JSON.stringify({ nonce: draft.nonce, deviceId }));
-  const next = seal(await readRemoteClock(remote, claimFile));
-  await put(remote, `${staging}state.json`, JSON.stringify(next));
+  const { body, version: next } = seal(await readRemoteClock(remote, claimFile));
+  await put(remote, `${staging}state.json`, body);
   const target = remotePaths.version(actorId, next.version);
   let moved = false;
   const sent = performance.now();
@@ -51,8 +52,8 @@ export async function claimVersion(
   // On a server that checks and then renames, a rival whose check passed while our MOVE ran renames over
   // ours up to about as long after it answered: read back once that long has passed, so we see the last one.
   if (moved) await sleep(Math.min(performance.now() - sent, settleCapMs));
-  const claimed = await readVersion(remote, actorId, next.version);
-  if (claimed?.nonce === next.nonce) return claimed;
+  const claimed = await claimedNonce(remote, actorId, next.version);
+  if (claimed === next.nonce) return next;
   if (moved && claimed === undefined) {
     throw new SyncError(
       'remote-protocol',

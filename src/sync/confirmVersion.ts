@@ -2,12 +2,16 @@ import { applyMessage, type VersionedState } from '../actor/applyMessage.ts';
 import { canonicalJson } from '../actor/canonicalJson.ts';
 import { stateEtag } from '../actor/stateEtag.ts';
 import { sha256Hex } from '../crypto/sha256Hex.ts';
+import { ActorError } from '../errors/ActorError.ts';
 import type { StoredAnswer } from '../http/answer.ts';
+import { problemAnswer } from '../http/problemAnswer.ts';
+import { receiptLocation } from '../http/receiptLocation.ts';
 import type { SyncHost } from './SyncHost.ts';
 import { receiptEvent } from '../events/receiptEvent.ts';
 import { actorRange } from '../store/actorRange.ts';
 import { commit } from '../store/commit.ts';
 import type { ActorRecord, ReceiptRecord } from '../store/schema.ts';
+import { sameFingerprint } from './keyRegistry.ts';
 import type { VersionFile } from './versionFile.ts';
 
 /** What confirming a version changed here. */
@@ -91,18 +95,24 @@ export function confirmVersion(
     );
     rows.forEach((row, index) => {
       if (row.seq > upTo) return;
-      const answer = mine?.results[String(row.seq)];
+      let answer = mine?.results[String(row.seq)];
       const receipt = receipts[index];
       // The answer at our seq is another install's if the registry files that seq under another request.
       const registered = registeredHere.get(row.seq);
       const foreign =
         registered !== undefined &&
-        (registered.key !== row.key || registered.fingerprint !== row.fingerprint);
-      if (answer === undefined || foreign) {
+        (registered.key !== row.key || !sameFingerprint(registered.fingerprint, row.fingerprint));
+      // Folded, but the answer was dropped: this device was silent past retireAfterMs (DESIGN.md §6a).
+      const retired = answer === undefined && !foreign && (mine?.acked ?? 0) >= row.seq;
+      if ((answer === undefined && !retired) || foreign) {
         fork = true;
         stuck.add(row.seq);
         return;
       }
+      answer ??= problemAnswer(
+        new ActorError('answer-retired'),
+        receiptLocation(config.scope, actorId, row.key),
+      );
       confirmedSeqs.push(row.seq);
       if (receipt === undefined || receipt.status === 'pending') {
         kept.push([row.seq, answer]);

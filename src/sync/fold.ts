@@ -7,7 +7,9 @@ import { jsonAnswer, type StoredAnswer } from '../http/answer.ts';
 import { problemAnswer } from '../http/problemAnswer.ts';
 import { receiptLocation } from '../http/receiptLocation.ts';
 import { messageAnswer } from '../actor/messageAnswer.ts';
+import { sameFingerprint } from './keyRegistry.ts';
 import type { LoggedMessage, Segment } from './segmentFile.ts';
+import { setOwn } from './setOwn.ts';
 import { versionClock, type DeviceEntry, type KeyEntry, type VersionFile } from './versionFile.ts';
 
 /** Everything a fold depends on; the fold itself is a pure function of it. */
@@ -22,6 +24,7 @@ export interface FoldInput {
   scope: string;
   turnTimeoutMs: number;
   remoteKeyTtlMs: number;
+  retireAfterMs: number;
   /** The folding device, and the seq up to which it has read its answers. */
   self: { deviceId: string; acked: number };
   nonce: string;
@@ -68,16 +71,15 @@ export async function fold(input: FoldInput): Promise<VersionFile | undefined> {
       stopped.add(logged.deviceId);
       continue;
     }
-    const known = keys[logged.key];
+    const known = Object.hasOwn(keys, logged.key) ? keys[logged.key] : undefined;
     let answer: StoredAnswer;
     if (known !== undefined) {
-      answer =
-        known[0] === logged.fingerprint
-          ? replayAnswer(input, logged, devices[known[1]], known)
-          : problemAnswer(
-              new ActorError('key-reused'),
-              receiptLocation(input.scope, actorId, logged.key),
-            );
+      answer = sameFingerprint(known[0], logged.fingerprint)
+        ? replayAnswer(input, logged, devices[known[1]], known)
+        : problemAnswer(
+            new ActorError('key-reused'),
+            receiptLocation(input.scope, actorId, logged.key),
+          );
     } else {
       const context = {
         actorId,
@@ -100,13 +102,13 @@ export async function fold(input: FoldInput): Promise<VersionFile | undefined> {
       }
       if (applied.ok) current = applied.next;
       answer = messageAnswer(input.scope, actorId, logged.key, logged.message, applied, true);
-      keys[logged.key] = [
+      setOwn(keys, logged.key, [
         logged.fingerprint,
         logged.deviceId,
         logged.seq,
         input.clock,
         answer.status,
-      ];
+      ]);
     }
     const device = (devices[logged.deviceId] ??= { seq: 0, t: 0, results: {}, acked: 0 });
     device.results[String(logged.seq)] = answer;
@@ -118,7 +120,6 @@ export async function fold(input: FoldInput): Promise<VersionFile | undefined> {
   const self = devices[input.self.deviceId];
   if (self !== undefined) self.acked = Math.max(self.acked, input.self.acked);
   const next: VersionFile = {
-    format: 1,
     version: head.version + 1,
     parent: head.version,
     nonce: input.nonce,
@@ -127,32 +128,54 @@ export async function fold(input: FoldInput): Promise<VersionFile | undefined> {
     keys,
     updatedAt: '',
   };
-  return atClock(next, head, input.clock, input.remoteKeyTtlMs);
+  return atClock(next, head, input.clock, input);
+}
+
+/** What {@link atClock} forgets by. */
+export interface Forgetting {
+  remoteKeyTtlMs: number;
+  retireAfterMs: number;
 }
 
 /**
  * `next`, folded onto `head`, as if folded at `clock` (raised to the head's
  * clock if below it, so a clock never goes back): the keys it registered
  * (those `head` lacks) get that `foldedAt`, and every key older than
- * `remoteKeyTtlMs` by it is dropped. A round folds before it knows the
- * remote's time (a fold with nothing new costs no request) and stamps the
- * version with it afterwards; the result is the fold at that clock, since
- * a later clock only drops more.
+ * `remoteKeyTtlMs` by it is dropped; the devices whose run advanced are
+ * stamped with it (`at`), and a device silent for `retireAfterMs` by it
+ * keeps only its watermark: the answers it never read are dropped
+ * (DESIGN.md §6a). A round folds before it knows the remote's time (a fold
+ * with nothing new costs no request) and stamps the version with it
+ * afterwards; the result is the fold at that clock, since a later clock
+ * only drops more.
  */
 export function atClock(
   next: VersionFile,
   head: VersionFile,
   clock: number,
-  remoteKeyTtlMs: number,
+  { remoteKeyTtlMs, retireAfterMs }: Forgetting,
 ): VersionFile {
   const at = Math.max(clock, versionClock(head));
   const keys: Record<string, KeyEntry> = {};
   for (const [key, entry] of Object.entries(next.keys)) {
-    const stamped: KeyEntry = head.keys[key] === undefined ? [...entry] : entry;
-    if (head.keys[key] === undefined) stamped[3] = at;
-    if (stamped[3] > at - remoteKeyTtlMs) keys[key] = stamped;
+    const registered = Object.hasOwn(head.keys, key);
+    const stamped: KeyEntry = registered ? entry : [...entry];
+    if (!registered) stamped[3] = at;
+    if (stamped[3] > at - remoteKeyTtlMs) setOwn(keys, key, stamped);
   }
-  return { ...next, keys, clock: at, updatedAt: new Date(at).toISOString() };
+  const devices: Record<string, DeviceEntry> = {};
+  for (const [deviceId, entry] of Object.entries(next.devices)) {
+    const before = head.devices[deviceId];
+    const advanced = before === undefined || before.seq !== entry.seq || entry.at === undefined;
+    const stamped = advanced ? { ...entry, at } : entry;
+    const silent = (stamped.at ?? at) <= at - retireAfterMs;
+    const retired =
+      silent && Object.keys(stamped.results).length > 0
+        ? { ...stamped, acked: Math.max(stamped.acked, stamped.seq), results: {} }
+        : stamped;
+    setOwn(devices, deviceId, retired);
+  }
+  return { ...next, keys, devices, clock: at, updatedAt: new Date(at).toISOString() };
 }
 
 // Every folder that gets this far gives the message the same answer: it has the command, at least as new.

@@ -1,63 +1,133 @@
-import { SyncError } from '../errors/SyncError.ts';
+import { isSyncError, SyncError } from '../errors/SyncError.ts';
 import { readRemoteFile } from '../webdav/readRemoteFile.ts';
 import type { RemoteConfig } from '../webdav/remoteConfig.ts';
-import { listCollection } from './listCollection.ts';
-import { parseVersionName, remotePaths } from './remotePaths.ts';
-import { decodeVersion, genesisVersion, type VersionFile } from './versionFile.ts';
+import { claimedNonce } from './claimedNonce.ts';
+import { findHeadNumber } from './findHeadNumber.ts';
+import { remotePaths } from './remotePaths.ts';
+import { applyDelta, decodeStored, type StoredVersion } from './storedVersion.ts';
+import { genesisVersion, type VersionFile } from './versionFile.ts';
+
+/** Files of a chain fetched at once. */
+const parallelReads = 6;
+/** Times a read starts again from the head because a file of its chain was removed meanwhile. */
+const maxRestarts = 3;
 
 /**
- * Finds the head (the highest claimed `v/{n}`, DESIGN.md §6.2) and reads it.
- * A version is cached by (number, nonce), never by number alone (DESIGN.md
- * §6b): a server that lets two claims of one number win, or a restored
- * backup, can put another version under a number already read. So `cache`
- * (the last version read, by actor) is used only while `v/{n}/claim.json`
- * still names its nonce; a version without one (written by older code) is
- * read again.
+ * Finds the head (`findHeadNumber`, DESIGN.md §6a) and reads its content:
+ * its checkpoint with the chain's deltas applied in order. `cache` holds the
+ * last version read or claimed, by actor; it is reused while `v/{n}/claim.json`
+ * still names its nonce (DESIGN.md §6b: never by number alone), and a delta
+ * whose parent it is costs one GET. A file of the chain that is gone
+ * (removed once a newer checkpoint came) starts the read again from the head;
+ * a head that is gone (a restored remote) makes the search start from 0.
  */
 export async function readHead(
   remote: RemoteConfig,
   actorId: string,
   cache: Map<string, VersionFile>,
 ): Promise<VersionFile> {
-  const numbers = (await listCollection(remote, remotePaths.versions(actorId)))
-    .map(parseVersionName)
-    .filter((n) => n !== undefined);
-  if (numbers.length === 0) return genesisVersion();
-  const n = Math.max(...numbers);
-  const cached = cache.get(actorId);
-  if (cached?.version === n && (await claimedNonce(remote, actorId, n)) === cached.nonce) {
-    return cached;
+  for (let restart = 0; restart <= maxRestarts; restart++) {
+    const cached = cache.get(actorId);
+    const n = await findHeadNumber(remote, actorId, cached?.version ?? 0);
+    if (n === 0) return genesisVersion();
+    if (cached?.version === n) {
+      if ((await claimedNonce(remote, actorId, n)) === cached.nonce) return cached;
+      cache.delete(actorId);
+    }
+    const head = await readChain(remote, actorId, n, cached);
+    if (head === undefined) {
+      // Our known number was gone, or the chain changed under us: look from scratch.
+      cache.delete(actorId);
+      continue;
+    }
+    cache.set(actorId, head);
+    return head;
   }
-  const head = await readVersion(remote, actorId, n);
-  if (head === undefined) {
-    throw new SyncError('remote-protocol', `Version ${n} is listed but has no state.json`);
-  }
-  cache.set(actorId, head);
-  return head;
+  throw new SyncError(
+    'remote-protocol',
+    `The versions of ${actorId} kept disappearing while being read (${maxRestarts + 1} times)`,
+  );
 }
 
-/** `v/{n}/state.json`, or undefined when it does not exist. */
-export async function readVersion(
+// The content of version n, from `known` when the chain passes through it; undefined when a file is gone.
+async function readChain(
   remote: RemoteConfig,
   actorId: string,
   n: number,
+  known: VersionFile | undefined,
 ): Promise<VersionFile | undefined> {
-  const text = await readRemoteFile(remote, remotePaths.versionFile(actorId, n));
-  return text === undefined ? undefined : decodeVersion(n, text);
+  const head = await readStored(remote, actorId, n);
+  if (head === undefined) return undefined;
+  if (head.kind === 'checkpoint') return head.version;
+  const base = head.file.base;
+  if (
+    known !== undefined &&
+    known.version >= base &&
+    known.version < n &&
+    known.chain?.base === base
+  ) {
+    try {
+      return await applyFrom(remote, actorId, known, n, head);
+    } catch (error) {
+      // Our copy is not on the remote's line (a claim we lost the read-back of): read from the checkpoint.
+      if (!isSyncError(error) || error.code !== 'remote-fork') throw error;
+    }
+  }
+  const checkpoint = await readStored(remote, actorId, base);
+  if (checkpoint === undefined) return undefined;
+  if (checkpoint.kind !== 'checkpoint') {
+    throw new SyncError(
+      'remote-protocol',
+      `Version ${base}, the base of version ${n}, is no checkpoint`,
+    );
+  }
+  return applyFrom(remote, actorId, checkpoint.version, n, head);
 }
 
-// The nonce `v/{n}/claim.json` names, or undefined when it has none readable (then the version is read).
-async function claimedNonce(
+async function applyFrom(
+  remote: RemoteConfig,
+  actorId: string,
+  start: VersionFile,
+  n: number,
+  head: StoredVersion & { kind: 'delta' },
+): Promise<VersionFile | undefined> {
+  const between: number[] = [];
+  for (let k = start.version + 1; k < n; k++) between.push(k);
+  const files = await readMany(remote, actorId, between);
+  let version = start;
+  for (const stored of [...files, head]) {
+    if (stored === undefined) return undefined;
+    if (stored.kind !== 'delta') {
+      throw new SyncError(
+        'remote-protocol',
+        `Version ${version.version + 1} is a checkpoint inside a chain`,
+      );
+    }
+    version = applyDelta(version, stored.file, stored.bytes);
+  }
+  return version;
+}
+
+async function readMany(
+  remote: RemoteConfig,
+  actorId: string,
+  numbers: readonly number[],
+): Promise<(StoredVersion | undefined)[]> {
+  const read: (StoredVersion | undefined)[] = [];
+  for (let i = 0; i < numbers.length; i += parallelReads) {
+    const batch = numbers.slice(i, i + parallelReads);
+    read.push(...(await Promise.all(batch.map((k) => readStored(remote, actorId, k)))));
+    if (read.includes(undefined)) return read;
+  }
+  return read;
+}
+
+/** `v/{n}/state.json` as stored, or undefined when it does not exist (removed, or never claimed). */
+export async function readStored(
   remote: RemoteConfig,
   actorId: string,
   n: number,
-): Promise<string | undefined> {
-  const text = await readRemoteFile(remote, remotePaths.versionClaim(actorId, n));
-  if (text === undefined) return undefined;
-  try {
-    const { nonce } = JSON.parse(text) as { nonce?: unknown };
-    return typeof nonce === 'string' && nonce !== '' ? nonce : undefined;
-  } catch {
-    return undefined;
-  }
+): Promise<StoredVersion | undefined> {
+  const text = await readRemoteFile(remote, remotePaths.versionFile(actorId, n));
+  return text === undefined ? undefined : decodeStored(n, text);
 }

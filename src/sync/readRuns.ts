@@ -1,6 +1,6 @@
 import { isSyncError, SyncError } from '../errors/SyncError.ts';
 import type { SegmentRecord } from '../store/schema.ts';
-import { davRequest, unexpected } from '../webdav/davRequest.ts';
+import { readRemoteFile } from '../webdav/readRemoteFile.ts';
 import type { RemoteConfig } from '../webdav/remoteConfig.ts';
 import { listCollection } from './listCollection.ts';
 import { lostSegments } from './lostSegments.ts';
@@ -15,6 +15,8 @@ import type { VersionFile } from './versionFile.ts';
 export interface Runs {
   segments: Segment[];
   broken: SyncError | undefined;
+  /** What `log/` listed (with what this round put back). */
+  listed: SegmentName[];
 }
 
 /**
@@ -60,7 +62,14 @@ export async function readRuns(
   for (const named of runs) {
     if (stopped.has(named.deviceId)) continue;
     try {
-      const body = local.get(named.name) ?? (await fetchSegment(remote, actorId, named.name));
+      const body =
+        local.get(named.name) ??
+        (await readRemoteFile(remote, remotePaths.segment(actorId, named.name)));
+      if (body === undefined) {
+        // Deleted since the listing: its device found it folded into a checkpoint newer than our head.
+        stopped.add(named.deviceId);
+        continue;
+      }
       segments.push(await decodeSegment(actorId, named, body));
     } catch (error) {
       if (!isSyncError(error) || error.retryable) throw error;
@@ -68,7 +77,7 @@ export async function readRuns(
       broken ??= error;
     }
   }
-  return { segments, broken };
+  return { segments, broken, listed: listing };
 }
 
 // A stale listing makes this PUT harmless, not wrong: `If-None-Match: *` gives a 412 and the bytes match.
@@ -97,11 +106,4 @@ async function restoreOwn(
         'messages stay pending: restore the remote, or its log/ folder, from a copy that has them',
     ),
   };
-}
-
-async function fetchSegment(remote: RemoteConfig, actorId: string, name: string): Promise<string> {
-  const path = remotePaths.segment(actorId, name);
-  const response = await davRequest(remote, 'GET', path);
-  if (!response.ok) throw unexpected('GET', path, response);
-  return response.text();
 }

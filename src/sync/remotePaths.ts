@@ -14,6 +14,8 @@ export const remotePaths = {
   versionFile: (actorId: string, n: number) => `${remotePaths.version(actorId, n)}state.json`,
   /** The claim file a version's folder holds beside its state: its nonce, cheap to read back. */
   versionClaim: (actorId: string, n: number) => `${remotePaths.version(actorId, n)}${claimName}`,
+  /** The tombstone a removed version leaves, so its number can never be claimed again (DESIGN.md §6a). */
+  versionGone: (actorId: string, n: number) => `${remotePaths.version(actorId, n)}gone.json`,
   stagingRoot: (actorId: string) => `${remotePaths.actor(actorId)}staging/`,
   staging: (actorId: string, deviceId: string, nonce: string) =>
     `${remotePaths.stagingRoot(actorId)}${encodeURIComponent(`${deviceId}-${nonce}`)}/`,

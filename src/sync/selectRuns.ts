@@ -23,7 +23,9 @@ export interface SelectedRuns {
 export function selectRuns(head: VersionFile, listing: readonly SegmentName[]): SelectedRuns {
   const byDevice = new Map<string, SegmentName[]>();
   for (const segment of listing) {
-    byDevice.set(segment.deviceId, [...(byDevice.get(segment.deviceId) ?? []), segment]);
+    const segments = byDevice.get(segment.deviceId);
+    if (segments === undefined) byDevice.set(segment.deviceId, [segment]);
+    else segments.push(segment);
   }
   const runs: SegmentName[] = [];
   const conflicted: string[] = [];

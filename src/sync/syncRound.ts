@@ -3,7 +3,9 @@ import type { SyncHost } from './SyncHost.ts';
 import { actorSegments } from '../store/segments.ts';
 import { deleteCollection } from '../webdav/deleteCollection.ts';
 import type { RemoteConfig } from '../webdav/remoteConfig.ts';
+import type { ActorDb } from '../store/openDb.ts';
 import { checkHead } from './checkHead.ts';
+import { dropFoldedSegments } from './dropFoldedSegments.ts';
 import { claimVersion } from './claimVersion.ts';
 import { uploadSegments } from './uploadSegments.ts';
 import { ensureLayout } from './ensureCollections.ts';
@@ -11,6 +13,9 @@ import { fixSegments } from './fixSegments.ts';
 import { atClock, fold } from './fold.ts';
 import { readHead } from './readHead.ts';
 import { readRuns } from './readRuns.ts';
+import { removeOldVersions } from './removeOldVersions.ts';
+import type { SegmentName } from './segmentName.ts';
+import { encodeVersion } from './storedVersion.ts';
 import { remotePaths } from './remotePaths.ts';
 import { versionClock, type VersionFile } from './versionFile.ts';
 
@@ -76,21 +81,26 @@ export async function syncRound(
       scope: host.config.scope,
       turnTimeoutMs: host.config.turnTimeoutMs,
       remoteKeyTtlMs: host.config.remoteKeyTtlMs,
+      retireAfterMs: host.config.retireAfterMs,
       self: { deviceId, acked: (await db.get('actors', actorId))?.acked ?? 0 },
       nonce: crypto.randomUUID(),
       // Provisional: claimVersion stamps the draft with the remote's time (atClock), once there is one.
       clock: versionClock(head),
     });
-    if (draft === undefined) return { version: head, broken: runs.broken };
+    if (draft === undefined) {
+      await tidy(remote, db, actorId, deviceId, head, runs.listed);
+      return { version: head, broken: runs.broken };
+    }
     // Noted before the MKCOL, so a round that dies mid-claim has its staging folder removed by the next.
     await db.put('meta', draft.nonce, stagingMarker(actorId));
     const parent = head;
     const claimed = await claimVersion(remote, actorId, deviceId, draft, (clock) =>
-      atClock(draft, parent, clock, host.config.remoteKeyTtlMs),
+      encodeVersion(atClock(draft, parent, clock, host.config), parent),
     );
     await db.delete('meta', stagingMarker(actorId));
     if (claimed !== undefined) {
       memory.versions.set(actorId, claimed);
+      await tidy(remote, db, actorId, deviceId, claimed, runs.listed);
       return { version: claimed, broken: runs.broken };
     }
   }
@@ -98,6 +108,19 @@ export async function syncRound(
     'remote-server-error',
     `Lost the race for a new version ${maxClaimAttempts} times`,
   );
+}
+
+// Removal (DESIGN.md §6a) after the round's work is on the remote: a failure here loses nothing and is retried.
+async function tidy(
+  remote: RemoteConfig,
+  db: ActorDb,
+  actorId: string,
+  deviceId: string,
+  head: VersionFile,
+  listed: readonly SegmentName[],
+): Promise<void> {
+  await dropFoldedSegments(remote, actorId, deviceId, head, listed);
+  await removeOldVersions(remote, db, actorId, head);
 }
 
 function stagingMarker(actorId: string): string {

@@ -12,6 +12,12 @@ export interface DeviceEntry {
   results: Record<string, StoredAnswer>;
   /** The device has read its answers up to this seq. */
   acked: number;
+  /**
+   * The version clock at which its run last advanced: a device silent for
+   * `retireAfterMs` by it keeps only its watermark (DESIGN.md §6a). Absent
+   * in versions written before it existed.
+   */
+  at?: number;
 }
 
 /**
@@ -29,9 +35,27 @@ export type KeyEntry = [
   status: number,
 ];
 
-/** `v/{n}/state.json`: immutable once claimed. */
+/**
+ * How a format-2 version is stored (DESIGN.md §6a, docs/PROTOCOL.md): the
+ * checkpoint its chain starts from and what the chain costs so far.
+ */
+export interface Chain {
+  /** The checkpoint's number (the version itself, for a checkpoint). */
+  readonly base: number;
+  /** The checkpoint's size in bytes. */
+  readonly baseBytes: number;
+  /** The bytes of the deltas after the checkpoint, up to this version. */
+  readonly chainBytes: number;
+  /** The base of the chain before the checkpoint: versions from it to `base - 1` may be removed. */
+  readonly previous: number;
+  /** The registry's device table: a key names its device by an index into it. */
+  readonly ids: readonly string[];
+  /** Each device's watermark in the checkpoint: its segments up to it may be deleted. */
+  readonly covered: Readonly<Record<string, number>>;
+}
+
+/** A version's content, whichever format the remote stores it in: immutable once claimed. */
 export interface VersionFile {
-  format: 1;
   version: number;
   parent: number;
   nonce: string;
@@ -48,6 +72,8 @@ export interface VersionFile {
   clock?: number;
   /** `clock` as an ISO date, for people browsing the remote. */
   updatedAt: string;
+  /** How the remote stores it; undefined for the genesis and format-1 versions, after which comes a checkpoint. */
+  chain?: Chain;
 }
 
 /**
@@ -65,7 +91,6 @@ export function versionClock(version: VersionFile): number {
 /** The version before the first: what an actor with no versions on the remote folds onto. */
 export function genesisVersion(): VersionFile {
   return {
-    format: 1,
     version: 0,
     parent: -1,
     nonce: '',
@@ -76,24 +101,19 @@ export function genesisVersion(): VersionFile {
   };
 }
 
+/** The error of a version file that cannot be read as what its path says. */
+export function brokenVersion(n: number, why: string, cause?: unknown): SyncError {
+  return new SyncError('remote-protocol', `Version ${n} is unusable: ${why}`, { cause });
+}
+
 /**
- * Reads `v/{n}/state.json` from the remote and checks its shape. A file from
- * a newer format, or one that is not what its path says, stops sync rather
- * than be folded or overwritten.
+ * Checks a format-1 `v/{n}/state.json` (DESIGN.md §5), already parsed: a
+ * whole version, read as a checkpoint. One that is not what its path says
+ * stops sync rather than be folded or overwritten.
  */
-export function decodeVersion(n: number, body: string): VersionFile {
-  const broken = (why: string) =>
-    new SyncError('remote-protocol', `Version ${n} is unusable: ${why}`);
-  let value: unknown;
-  try {
-    value = JSON.parse(body);
-  } catch (cause) {
-    throw new SyncError('remote-protocol', `Version ${n} is not JSON`, { cause });
-  }
-  const file = value as Partial<VersionFile> | null;
-  if (typeof file?.format === 'number' && file.format > 1) {
-    throw broken(`format ${file.format} is newer than this worker understands; update the app`);
-  }
+export function decodeFormat1(n: number, value: unknown): VersionFile {
+  const broken = (why: string) => brokenVersion(n, why);
+  const file = value as (Partial<VersionFile> & { format?: unknown }) | null;
   if (file?.format !== 1) throw broken('not a version file');
   if (file.version !== n) throw broken(`it says it is version ${String(file.version)}`);
   if (typeof file.nonce !== 'string' || !isObject(file.state)) throw broken('no nonce or state');
@@ -103,7 +123,17 @@ export function decodeVersion(n: number, body: string): VersionFile {
   if (!isObject(file.keys) || !Object.values(file.keys).every(isKeyEntry))
     throw broken('malformed keys');
   if (file.clock !== undefined && !Number.isFinite(file.clock)) throw broken('malformed clock');
-  return file as VersionFile;
+  const version = file as VersionFile;
+  return {
+    version: n,
+    parent: n - 1,
+    nonce: version.nonce,
+    state: version.state,
+    devices: version.devices,
+    keys: version.keys,
+    ...(version.clock === undefined ? {} : { clock: version.clock }),
+    updatedAt: typeof version.updatedAt === 'string' ? version.updatedAt : '',
+  };
 }
 
 function isDeviceEntry(value: unknown): boolean {
@@ -117,7 +147,7 @@ function isDeviceEntry(value: unknown): boolean {
   );
 }
 
-function isAnswer(value: unknown): boolean {
+export function isAnswer(value: unknown): boolean {
   const answer = value as Partial<StoredAnswer> | null;
   return (
     typeof answer?.status === 'number' &&
@@ -142,6 +172,6 @@ function isKeyEntry(value: unknown): boolean {
   );
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
+export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

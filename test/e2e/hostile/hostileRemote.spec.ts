@@ -133,7 +133,8 @@ function rowsOf(dump: DatabaseDump, store: string, actor: string): unknown[] {
 }
 
 const xml = { 'content-type': 'application/xml; charset=utf-8' };
-const versionsPath = (actor: string) => new RegExp(`^/${actor}/v/$`);
+// The head is found by PROPFIND Depth 0 of `v/{n}/` (DESIGN.md §6a): every one of them answers badly.
+const versionsPath = (actor: string) => new RegExp(`^/${actor}/v/(\\d{12}/)?$`);
 
 test('PROPFIND answers broken XML: remote-protocol, then recovers', async () => {
   const actor = freshActor('broken-xml');

@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
 import { parseXml, XmlElement } from '@rgrove/parse-xml';
+import { versionName } from '../../../src/sync/remotePaths.ts';
+import { applyDelta, decodeStored } from '../../../src/sync/storedVersion.ts';
 import type { VersionFile } from '../../../src/sync/versionFile.ts';
 
 /**
  * Reads a WebDAV remote from the test runner (Node), independently of the library: its own
- * PROPFIND parsing, by local name, so that a bug in the worker's parser cannot hide here.
+ * PROPFIND parsing, by local name, so that a bug in the worker's parser cannot hide here. Only a
+ * version's content is decoded with the library's format code (a delta needs its chain).
  */
 export interface RemoteReader {
   /** The collection URL, ending in `/`. */
@@ -124,14 +127,18 @@ export async function readActorFiles(remote: RemoteReader, actor: string): Promi
     const body = entry.collection
       ? await readRemote(remote, `${base}v/${entry.name}/state.json`)
       : undefined;
-    if (body !== undefined) versions.push(JSON.parse(body) as VersionFile);
+    if (body === undefined) continue;
+    versions.push(materialise(Number(entry.name), body, versions.at(-1)));
   }
   versions.sort((a, b) => a.version - b.version);
   const staging = (await listRemote(remote, `${base}staging/`))?.map((entry) => entry.name);
   return { top, logNames, segments, versionFolders, versions, staging };
 }
 
-/** The head version (highest `n` under `v/`, by PROPFIND), or undefined when none is claimed. */
+/**
+ * The head version (highest `n` under `v/`, by PROPFIND) as its content: a checkpoint, or the
+ * checkpoint its chain starts from with the deltas applied; undefined when none is claimed.
+ */
 export async function readHead(
   remote: RemoteReader,
   actor: string,
@@ -139,13 +146,29 @@ export async function readHead(
   const base = `${encodeURIComponent(actor)}/v/`;
   const numbers = ((await listRemote(remote, base)) ?? [])
     .filter((entry) => /^\d{12}$/.test(entry.name))
-    .map((entry) => entry.name)
-    .sort();
+    .map((entry) => Number(entry.name))
+    .sort((a, b) => a - b);
   const head = numbers.at(-1);
   if (head === undefined) return undefined;
-  const body = await readRemote(remote, `${base}${head}/state.json`);
-  if (body === undefined) throw new Error(`${base}${head}/ has no state.json`);
-  return JSON.parse(body) as VersionFile;
+  const read = async (n: number) => {
+    const body = await readRemote(remote, `${base}${versionName(n)}/state.json`);
+    if (body === undefined) throw new Error(`${base}${versionName(n)}/ has no state.json`);
+    return body;
+  };
+  const headBody = await read(head);
+  const stored = decodeStored(head, headBody);
+  if (stored.kind === 'checkpoint') return stored.version;
+  let version: VersionFile | undefined;
+  for (let n = stored.file.base; n < head; n++) version = materialise(n, await read(n), version);
+  return materialise(head, headBody, version);
+}
+
+/** Version `n`'s content from its file and, for a delta, its parent's content. */
+export function materialise(n: number, body: string, parent: VersionFile | undefined): VersionFile {
+  const stored = decodeStored(n, body);
+  if (stored.kind === 'checkpoint') return stored.version;
+  if (parent === undefined) throw new Error(`version ${n} is a delta without its parent`);
+  return applyDelta(parent, stored.file, stored.bytes);
 }
 
 /** The first 8 hex digits of the SHA-256 of a text (a segment's `hash8`). */

@@ -64,18 +64,26 @@ export function expectLayout(files: ActorFiles, actor: string): void {
     });
   }
 
+  // Format 2 (DESIGN.md §6a): the versions before the head's checkpoint chain may be removed, each
+  // leaving only its tombstone, so its number stays taken; the live ones run without a gap to the head.
+  const live: number[] = [];
   for (const folder of files.versionFolders) {
     expect(folder.name).toMatch(/^\d{12}$/);
     expect(folder.collection).toBe(true);
-    // claim.json names the nonce of the claim, so a cached version is checked without reading it all.
-    expect(folder.children).toEqual([
-      { name: 'claim.json', collection: false },
-      { name: 'state.json', collection: false },
-    ]);
+    const names = folder.children.map((child) => child.name);
+    if (names.includes('state.json')) {
+      // claim.json names the nonce of the claim, so a cached version is checked without reading it all.
+      expect(names).toEqual(['claim.json', 'state.json']);
+      live.push(Number(folder.name));
+    } else {
+      expect(names, `${folder.name} is a tombstone`).toEqual(['gone.json']);
+      expect(live, 'removed versions are older than every live one').toEqual([]);
+    }
   }
-  expect(files.versions.map((version) => version.version)).toEqual(
+  expect(files.versionFolders.map((folder) => Number(folder.name))).toEqual(
     range(1, files.versionFolders.length),
   );
+  expect(files.versions.map((version) => version.version)).toEqual(live);
   files.versions.forEach((version, index) => {
     expect(version.parent).toBe(version.version - 1);
     const before = files.versions[index - 1];

@@ -1,0 +1,35 @@
+import type { RemoteConfig } from '../webdav/remoteConfig.ts';
+import { propfind } from '../webdav/propfind.ts';
+import { remotePaths } from './remotePaths.ts';
+
+/**
+ * The highest claimed version number of an actor, found without listing
+ * `v/` (DESIGN.md §6a): numbers are claimed in order and never freed (a
+ * removed version keeps its folder), so from `known` (a number this device
+ * saw claimed, 0 when new) it asks whether `v/{k}/` exists at known+1,
+ * known+2, known+4, … until one is missing, then bisects. An unchanged head
+ * costs one request, a new device O(log n). `known` is trusted: a caller
+ * that finds it gone (a remote restored from an older copy) asks again from 0.
+ */
+export async function findHeadNumber(
+  remote: RemoteConfig,
+  actorId: string,
+  known: number,
+): Promise<number> {
+  const exists = async (n: number) =>
+    (await propfind(remote, remotePaths.version(actorId, n), '0', 'resourcetype')) !== undefined;
+  let present = known;
+  let step = 1;
+  let missing = present + step;
+  while (await exists(missing)) {
+    present = missing;
+    step *= 2;
+    missing = present + step;
+  }
+  while (missing - present > 1) {
+    const middle: number = present + Math.floor((missing - present) / 2);
+    if (await exists(middle)) present = middle;
+    else missing = middle;
+  }
+  return present;
+}

@@ -170,7 +170,7 @@ export class SyncEngine {
 
   async #round(actorId: string): Promise<void> {
     const deviceId = await this.#host.deviceId();
-    const { version, broken } = await syncRound(
+    const { version, broken, tidy } = await syncRound(
       this.#host,
       this.#remote,
       actorId,
@@ -178,6 +178,7 @@ export class SyncEngine {
       (id) => this.#verdict.check(id),
     );
     await this.#confirm(actorId, deviceId, version, broken);
+    await tidy();
   }
 
   async #confirm(

@@ -1,6 +1,11 @@
 import type { RemoteConfig } from '../webdav/remoteConfig.ts';
 import { propfind } from '../webdav/propfind.ts';
+import { SyncError } from '../errors/SyncError.ts';
+import { ownPath, trimSlash } from './listCollection.ts';
 import { remotePaths } from './remotePaths.ts';
+
+/** The highest number a 12-digit folder name holds. */
+const lastNumber = 10 ** 12 - 1;
 
 /**
  * The highest claimed version number of an actor, found without listing
@@ -16,8 +21,22 @@ export async function findHeadNumber(
   actorId: string,
   known: number,
 ): Promise<number> {
-  const exists = async (n: number) =>
-    (await propfind(remote, remotePaths.version(actorId, n), '0', 'resourcetype')) !== undefined;
+  const exists = async (n: number) => {
+    const path = remotePaths.version(actorId, n);
+    if (n > lastNumber) {
+      throw new SyncError('remote-protocol', `PROPFIND ${path}: every version number exists`);
+    }
+    const entries = await propfind(remote, path, '0', 'resourcetype');
+    if (entries === undefined) return false;
+    const own = ownPath(remote, path);
+    if (!entries.some((entry) => trimSlash(entry.href) === own)) {
+      throw new SyncError(
+        'remote-protocol',
+        `PROPFIND ${path}: the answer describes other resources`,
+      );
+    }
+    return true;
+  };
   let present = known;
   let step = 1;
   let missing = present + step;

@@ -31,6 +31,8 @@ export interface RoundMemory {
 export interface RoundResult {
   version: VersionFile;
   broken: SyncError | undefined;
+  /** Removal the round leaves for after its confirmation, so no answer waits for it (DESIGN.md §6a). */
+  tidy: () => Promise<void>;
 }
 
 const maxClaimAttempts = 8;
@@ -87,10 +89,8 @@ export async function syncRound(
       // Provisional: claimVersion stamps the draft with the remote's time (atClock), once there is one.
       clock: versionClock(head),
     });
-    if (draft === undefined) {
-      await tidy(remote, db, actorId, deviceId, head, runs.listed);
-      return { version: head, broken: runs.broken };
-    }
+    const later = () => tidy(remote, db, actorId, deviceId, head, runs.listed);
+    if (draft === undefined) return { version: head, broken: runs.broken, tidy: later };
     // Noted before the MKCOL, so a round that dies mid-claim has its staging folder removed by the next.
     await db.put('meta', draft.nonce, stagingMarker(actorId));
     const parent = head;
@@ -100,8 +100,8 @@ export async function syncRound(
     await db.delete('meta', stagingMarker(actorId));
     if (claimed !== undefined) {
       memory.versions.set(actorId, claimed);
-      await tidy(remote, db, actorId, deviceId, claimed, runs.listed);
-      return { version: claimed, broken: runs.broken };
+      const tidyClaimed = () => tidy(remote, db, actorId, deviceId, claimed, runs.listed);
+      return { version: claimed, broken: runs.broken, tidy: tidyClaimed };
     }
   }
   throw new SyncError(
@@ -110,7 +110,7 @@ export async function syncRound(
   );
 }
 
-// Removal (DESIGN.md §6a) after the round's work is on the remote: a failure here loses nothing and is retried.
+// Removal (DESIGN.md §6a), once the round's work is confirmed: a failure here loses nothing and is retried.
 async function tidy(
   remote: RemoteConfig,
   db: ActorDb,

@@ -6,7 +6,7 @@ import { startWebdavServer } from '../../servers/startWebdavServer.ts';
 import type { WebdavServer } from '../../servers/WebdavServer.ts';
 import { freshActor } from '../support/app.ts';
 import { dumpDatabase, receiptsOf, type DatabaseDump } from '../support/database.ts';
-import { readHead, type RemoteReader } from '../support/remoteFiles.ts';
+import { listRemote, readHead, type RemoteReader } from '../support/remoteFiles.ts';
 import { basicToken, SyncDevice } from '../support/syncDevice.ts';
 import { actorOf, diffDumps, type RowChange } from './dumpDiff.ts';
 import {
@@ -231,8 +231,8 @@ test('a listing with hrefs outside the collection: never followed, remote-protoc
     },
   });
   const seenBefore = remote.requests.length;
-  // An absolute href is read as a path on the remote itself: version 3 is looked for there, and missing.
-  await expectStuck(actor, 'remote-protocol', /Version 3/);
+  // The head is looked for with PROPFIND Depth 0 of v/{n}/: an answer about anything else is refused.
+  await expectStuck(actor, 'remote-protocol', /describes other resources/);
   const paths = remote.requests.slice(seenBefore).map((request) => request.path);
   expect(paths.filter((path) => !path.startsWith(`/${actor}/`))).toEqual([]);
   restore();
@@ -276,28 +276,28 @@ async function plant(actor: string, path: string, content: string): Promise<stri
 test('a version file that is not JSON: remote-protocol; removed, the message is confirmed', async () => {
   const actor = freshActor('broken-version');
   await plant(actor, 'v/000000000001/state.json', '<html>not a version</html>');
-  await expectStuck(actor, 'remote-protocol', /Version 1 is not JSON/);
+  await expectStuck(actor, 'remote-protocol', /Version 1 is unusable: not JSON/);
   await rm(join(server.dataDir, actor, 'v', '000000000001'), { recursive: true });
   await expectRecovered(actor);
 });
 
 test('a foreign version file (it says it is another version): remote-protocol', async () => {
   const actor = freshActor('foreign-version');
-  await plant(actor, 'v/000000000007/state.json', JSON.stringify(donorVersion));
-  await expectStuck(actor, 'remote-protocol', /it says it is version 1/);
-  await rm(join(server.dataDir, actor, 'v', '000000000007'), { recursive: true });
+  await plant(actor, 'v/000000000001/state.json', JSON.stringify({ ...donorVersion, version: 7 }));
+  await expectStuck(actor, 'remote-protocol', /it says it is version 7/);
+  await rm(join(server.dataDir, actor, 'v', '000000000001'), { recursive: true });
   await expectRecovered(actor);
 });
 
-test('a version of a newer format (format: 2): remote-protocol, never folded or overwritten', async () => {
-  const actor = freshActor('format-2');
-  const newer = JSON.stringify({ ...donorVersion, format: 2, future: { field: true } });
+test('a version of a newer format (format: 3): remote-protocol, never folded or overwritten', async () => {
+  const actor = freshActor('format-3');
+  const newer = JSON.stringify({ ...donorVersion, format: 3, future: { field: true } });
   const file = await plant(actor, 'v/000000000001/state.json', newer);
-  await expectStuck(actor, 'remote-protocol', /format 2 is newer/);
+  await expectStuck(actor, 'remote-protocol', /format 3 is newer/);
   // Nothing claimed a version after it, and it was not touched.
   expect(await readFile(file, 'utf8')).toBe(newer);
-  const head = await readHead(direct(), actor);
-  expect(head?.version).toBe(1);
+  const folders = (await listRemote(direct(), `${actor}/v/`)) ?? [];
+  expect(folders.map((folder) => folder.name)).toEqual(['000000000001']);
   await rm(join(server.dataDir, actor, 'v', '000000000001'), { recursive: true });
   await expectRecovered(actor);
 });

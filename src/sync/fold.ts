@@ -166,7 +166,8 @@ export function atClock(
   const devices: Record<string, DeviceEntry> = {};
   for (const [deviceId, entry] of Object.entries(next.devices)) {
     const before = head.devices[deviceId];
-    const advanced = before === undefined || before.seq !== entry.seq || entry.at === undefined;
+    // Measured against the head, so stamping a draft again at a later clock equals folding at it.
+    const advanced = before === undefined || before.seq !== entry.seq || before.at === undefined;
     const stamped = advanced ? { ...entry, at } : entry;
     const silent = (stamped.at ?? at) <= at - retireAfterMs;
     const retired =

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { claimVersion } from '../../../src/sync/claimVersion.ts';
 import { remotePaths } from '../../../src/sync/remotePaths.ts';
-import type { VersionFile } from '../../../src/sync/versionFile.ts';
+import { encodeVersion } from '../../../src/sync/storedVersion.ts';
+import { genesisVersion } from '../../../src/sync/versionFile.ts';
 import { normalizeRemote, type RemoteFetch } from '../../../src/webdav/remoteConfig.ts';
 import type { FaultKind } from '../../servers/faultProxy.ts';
 import { embeddedBehindProxy } from './support/embeddedBehindProxy.ts';
@@ -47,9 +48,12 @@ async function newActor(): Promise<string> {
 function draftOf(nonce: string) {
   const draft = version(1, { nonce, state: { by: nonce } });
   const clocks: number[] = [];
-  const seal = (clock: number): VersionFile => {
+  const seal = (clock: number) => {
     clocks.push(clock);
-    return { ...draft, clock, updatedAt: new Date(clock).toISOString() };
+    return encodeVersion(
+      { ...draft, clock, updatedAt: new Date(clock).toISOString() },
+      genesisVersion(),
+    );
   };
   return { draft, seal, clocks };
 }
@@ -80,14 +84,15 @@ describe('claimVersion (DESIGN.md §6.4)', () => {
     const [clock = NaN] = clocks;
     expect(clock).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
     expect(clock).toBeLessThanOrEqual(Date.now());
-    expect(claimed).toEqual({ ...draft, clock, updatedAt: new Date(clock).toISOString() });
+    expect(claimed).toMatchObject({ ...draft, clock, updatedAt: new Date(clock).toISOString() });
+    expect(claimed?.chain).toMatchObject({ base: 1, chainBytes: 0 });
     expect(await versionOnDisk(dav.server.dataDir, 1, actor)).toEqual(claimed);
     expect(await jsonOnDisk(dav.server.dataDir, 'v/000000000001/claim.json', actor)).toEqual({
       nonce: 'mine',
       deviceId: deviceA,
     });
     expect(await stagingOnDisk(dav.server.dataDir, actor)).toEqual([]);
-    // Even after a 201 the version is read back before it counts.
+    // Even after a 201 the claim is read back before it counts.
     const staging = `/${actor}/staging/${deviceA}-mine/`;
     expect(seen).toEqual([
       `MKCOL ${staging}`,
@@ -95,7 +100,7 @@ describe('claimVersion (DESIGN.md §6.4)', () => {
       `PROPFIND ${staging}claim.json`,
       `PUT ${staging}state.json`,
       `MOVE ${staging}`,
-      `GET /${actor}/v/000000000001/state.json`,
+      `GET /${actor}/v/000000000001/claim.json`,
     ]);
   });
 

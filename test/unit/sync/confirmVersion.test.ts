@@ -15,6 +15,7 @@ import { selectRuns } from '../../../src/sync/selectRuns.ts';
 import { deferred } from '../support/deferred.ts';
 import {
   actorId,
+  bodyOf,
   deviceB,
   deviceEntry,
   foldInput,
@@ -408,7 +409,7 @@ describe('confirmVersion', () => {
     const { db, deviceId, host } = local;
     await putRows(db, [outboxRow(deviceId, 1, now)]);
     await fixSegments(db, actorId, deviceId);
-    const v = version(1, { devices: { [deviceId]: deviceEntry({ seq: 1, t: now, acked: 1 }) } });
+    const v = version(1, { devices: { [deviceId]: deviceEntry({ seq: 1, t: now, acked: 0 }) } });
     await expect(confirmVersion(host, actorId, deviceId, v)).resolves.toEqual({
       confirmedUpTo: 1,
       fork: true,
@@ -421,6 +422,25 @@ describe('confirmVersion', () => {
     // The row is below the watermark now: it stays in its segment and is never fixed into a second one.
     await fixSegments(db, actorId, deviceId);
     expect((await stateAfter(local)).segments).toEqual([[1, 1]]);
+  });
+
+  it('finalises a row folded while this device was retired (its answer dropped) as answer-retired, no fork', async () => {
+    const local = await localDevice(ttl);
+    const { db, deviceId, host } = local;
+    await putRows(db, [outboxRow(deviceId, 1, now)]);
+    await fixSegments(db, actorId, deviceId);
+    // Retired (DESIGN.md §6a): the remote keeps only the watermark, acked up to it, no results.
+    const v = version(1, { devices: { [deviceId]: deviceEntry({ seq: 1, t: now, acked: 1 }) } });
+    await expect(confirmVersion(host, actorId, deviceId, v)).resolves.toEqual({
+      confirmedUpTo: 1,
+      fork: false,
+      pending: 0,
+    });
+    const { receipts, outbox } = await stateAfter(local);
+    expect(receipts[0]?.status).toBe('failed');
+    expect(receipts[0]?.answer.status).toBe(410);
+    expect(bodyOf(receipts[0]?.answer)).toMatchObject({ code: 'answer-retired' });
+    expect(outbox).toEqual([]);
   });
 
   it('confirms a row whose key the registry no longer has (expired), on its answer alone', async () => {

@@ -107,7 +107,8 @@ describe('fold: order', () => {
       segments: [segment(deviceA, 1, [{ at: now - 5 * day }, { at: now - 4 * day }])],
     });
     expect(logOf(next)).toEqual(['b1', 'b2', 'b3', 'a1', 'a2']);
-    expect(next.devices[deviceB]).toEqual(head.devices[deviceB]);
+    // Unchanged, only stamped with the clock it is known at (its head entry had none).
+    expect(next.devices[deviceB]).toEqual({ ...head.devices[deviceB], at: now });
   });
 });
 
@@ -362,7 +363,7 @@ describe('fold: results and acknowledgements', () => {
       },
     });
     const next = await mustFold({ head, segments: [segment(deviceA, 1, [{ at: T0 + 40 }])] });
-    expect(next.devices[deviceB]).toEqual(head.devices[deviceB]);
+    expect(next.devices[deviceB]).toEqual({ ...head.devices[deviceB], at: now });
     expect(Object.keys(next.devices[deviceA]?.results ?? {})).toEqual(['1']);
   });
 
@@ -398,7 +399,7 @@ describe('fold: results and acknowledgements', () => {
       self: { deviceId: deviceA, acked: 2 },
       segments: [segment(deviceB, 1, [{ at: T0 + 30 }])],
     });
-    expect(next.devices[deviceA]).toEqual({ seq: 2, t: T0 + 20, acked: 2, results: {} });
+    expect(next.devices[deviceA]).toEqual({ seq: 2, t: T0 + 20, acked: 2, results: {}, at: now });
   });
 
   it("never lowers the folding device's acked", async () => {
@@ -730,14 +731,13 @@ describe('fold: the new version', () => {
     ).resolves.toBeUndefined();
   });
 
-  it('is version head + 1 with the parent, nonce, format 1 and updatedAt from now', async () => {
+  it('is version head + 1 with the parent, nonce and updatedAt from now', async () => {
     const next = await mustFold({
       head: version(41),
       nonce: 'n-42',
       segments: [segment(deviceA, 1, [{ at: T0 + 1 }])],
     });
     expect(next).toMatchObject({
-      format: 1,
       version: 42,
       parent: 41,
       nonce: 'n-42',
@@ -842,7 +842,9 @@ describe('fold: the registry clock (DESIGN.md §6b)', () => {
     const later = now + 2 * day;
     const draft = await mustFold({ ...input, clock: versionClock(parent) });
     const direct = await mustFold({ ...input, clock: later });
-    expect(atClock(draft, parent, later, ttl)).toEqual(direct);
+    expect(atClock(draft, parent, later, { remoteKeyTtlMs: ttl, retireAfterMs: ttl })).toEqual(
+      direct,
+    );
     // The key within a day of its term at `now` is gone two days later; the rest stay.
     expect(Object.keys(direct.keys)).toEqual(['late', 'a1', 'a2']);
     expect(direct.keys['a1']?.[3]).toBe(later);

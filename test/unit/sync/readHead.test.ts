@@ -26,7 +26,10 @@ describe('readHead', () => {
     // Unchanged: only the small claim file is read to tell.
     seen.length = 0;
     expect(await readHead(remote, actor, cache)).toEqual(first);
-    expect(seen).toEqual([`PROPFIND /${actor}/v/`, `GET /${actor}/v/000000000001/claim.json`]);
+    expect(seen).toEqual([
+      `PROPFIND /${actor}/v/000000000002/`,
+      `GET /${actor}/v/000000000001/claim.json`,
+    ]);
 
     // Another claim took number 1 (a racing server, a restored copy): the cache must not answer.
     const second = version(1, { nonce: 'second', state: { who: 'second' } });

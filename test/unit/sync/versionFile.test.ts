@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { isSyncError } from '../../../src/errors/SyncError.ts';
-import { decodeVersion, genesisVersion, type VersionFile } from '../../../src/sync/versionFile.ts';
+import { decodeStored } from '../../../src/sync/storedVersion.ts';
+import { genesisVersion, type VersionFile } from '../../../src/sync/versionFile.ts';
 import { deviceA, deviceB, deviceEntry, now, version } from './support/builders.ts';
+
+/** A format-1 file (DESIGN.md §5), read as a checkpoint (DESIGN.md §6a). */
+function decodeVersion(n: number, body: string): VersionFile {
+  const stored = decodeStored(n, body);
+  if (stored.kind !== 'checkpoint') throw new Error('a format-1 file read as a delta');
+  return stored.version;
+}
+
+/** The text a format-1 remote holds for a version. */
+const format1 = (version: object): string => JSON.stringify({ format: 1, ...version });
 
 const good = (): VersionFile =>
   version(7, {
@@ -35,35 +46,35 @@ function rejection(n: number, body: string): string {
 
 /** `good()` with one change, as the text a remote would hold. */
 function spoiled(change: (file: Record<string, unknown>) => void): string {
-  const file = good() as unknown as Record<string, unknown>;
+  const file = { format: 1, ...good() } as unknown as Record<string, unknown>;
   change(file);
   return JSON.stringify(file);
 }
 
 describe('decodeVersion', () => {
   it('accepts a good version file', () => {
-    expect(decodeVersion(7, JSON.stringify(good()))).toEqual(good());
+    expect(decodeVersion(7, format1(good()))).toEqual(good());
   });
 
   it('accepts genesis as version 0', () => {
-    expect(decodeVersion(0, JSON.stringify(genesisVersion()))).toEqual(genesisVersion());
+    expect(decodeVersion(0, format1(genesisVersion()))).toEqual(genesisVersion());
   });
 
   it('refuses a newer format and says so', () => {
-    const message = rejection(7, JSON.stringify({ ...good(), format: 2 }));
-    expect(message).toMatch(/format 2 is newer than this worker understands/);
+    const message = rejection(7, format1({ ...good(), format: 3 }));
+    expect(message).toMatch(/format 3 is newer than this worker understands/);
     expect(message).toMatch(/update the app/);
   });
 
   it('refuses a file that is not a version file', () => {
-    expect(rejection(7, JSON.stringify({ ...good(), format: 0 }))).toMatch(/not a version file/);
-    expect(rejection(7, JSON.stringify({ ...good(), format: '1' }))).toMatch(/not a version file/);
+    expect(rejection(7, format1({ ...good(), format: 0 }))).toMatch(/not a version file/);
+    expect(rejection(7, format1({ ...good(), format: '1' }))).toMatch(/not a version file/);
     expect(rejection(7, 'null')).toMatch(/not a version file/);
     expect(rejection(7, '[]')).toMatch(/not a version file/);
   });
 
   it('refuses a version number that differs from its path', () => {
-    expect(rejection(8, JSON.stringify(good()))).toMatch(/Version 8 .*says it is version 7/);
+    expect(rejection(8, format1(good()))).toMatch(/Version 8 .*says it is version 7/);
     expect(
       rejection(
         7,
@@ -176,15 +187,15 @@ describe('decodeVersion', () => {
 
   it('accepts a clock, and a version without one (written before clocks), but refuses a bad clock', () => {
     const clocked = { ...good(), clock: now };
-    expect(decodeVersion(7, JSON.stringify(clocked))).toEqual(clocked);
-    expect(decodeVersion(7, JSON.stringify(good())).clock).toBeUndefined();
+    expect(decodeVersion(7, format1(clocked))).toEqual(clocked);
+    expect(decodeVersion(7, format1(good())).clock).toBeUndefined();
     for (const clock of ['2025-01-31', null, {}]) {
-      expect(rejection(7, JSON.stringify({ ...good(), clock }))).toMatch(/malformed clock/);
+      expect(rejection(7, format1({ ...good(), clock }))).toMatch(/malformed clock/);
     }
   });
 
   it('refuses a body that is not JSON', () => {
-    expect(rejection(3, '{"format": 1,')).toMatch(/Version 3 is not JSON/);
+    expect(rejection(3, '{"format": 1,')).toMatch(/Version 3 is unusable: not JSON/);
     expect(rejection(3, '')).toMatch(/not JSON/);
   });
 });
@@ -192,7 +203,6 @@ describe('decodeVersion', () => {
 describe('genesisVersion', () => {
   it('is version 0 with parent -1, an empty state and nothing known', () => {
     expect(genesisVersion()).toEqual({
-      format: 1,
       version: 0,
       parent: -1,
       nonce: '',

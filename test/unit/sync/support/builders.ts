@@ -99,6 +99,7 @@ export function foldInput(fields: Partial<FoldInput> = {}): FoldInput {
     scope: '/actors/',
     turnTimeoutMs: 1000,
     remoteKeyTtlMs: 30 * day,
+    retireAfterMs: 30 * day,
     self: { deviceId: deviceA, acked: 0 },
     nonce: 'nonce-next',
     clock: now,

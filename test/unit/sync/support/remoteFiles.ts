@@ -1,11 +1,15 @@
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { claimName, versionName } from '../../../../src/sync/remotePaths.ts';
-import { decodeVersion, type VersionFile } from '../../../../src/sync/versionFile.ts';
+import { applyDelta, decodeStored } from '../../../../src/sync/storedVersion.ts';
+import type { VersionFile } from '../../../../src/sync/versionFile.ts';
 import { normalizeRemote, type RemoteConfig } from '../../../../src/webdav/remoteConfig.ts';
 import { actorId } from './builders.ts';
 
-/** Writes `v/{n}/state.json` (and, unless told not to, its claim file) straight into a server's folder. */
+/**
+ * Writes `v/{n}/state.json` as format 1 would (a whole version, as the code before format 2
+ * wrote it) and, unless told not to, its claim file, straight into a server's folder.
+ */
 export async function plantVersion(
   dataDir: string,
   version: VersionFile,
@@ -14,20 +18,36 @@ export async function plantVersion(
   const folder = join(dataDir, actor, 'v', versionName(version.version));
   await rm(folder, { recursive: true, force: true });
   await mkdir(folder, { recursive: true });
-  await writeFile(join(folder, 'state.json'), JSON.stringify(version));
+  // A format-1 file has no chain: JSON drops the undefined member.
+  await writeFile(
+    join(folder, 'state.json'),
+    JSON.stringify({ format: 1, ...version, chain: undefined }),
+  );
   if (claim) {
     await writeFile(join(folder, claimName), JSON.stringify({ nonce: version.nonce }));
   }
 }
 
-/** `v/{n}/state.json` as the server's folder holds it. */
+/** Version n's content as the server's folder holds it: a checkpoint, or its chain applied. */
 export async function versionOnDisk(
   dataDir: string,
   n: number,
   actor = actorId,
 ): Promise<VersionFile> {
-  const body = await readFile(join(dataDir, actor, 'v', versionName(n), 'state.json'), 'utf8');
-  return decodeVersion(n, body);
+  const stored = decodeStored(n, await storedOnDisk(dataDir, n, actor));
+  if (stored.kind === 'checkpoint') return stored.version;
+  let version = await versionOnDisk(dataDir, stored.file.base, actor);
+  for (let k = stored.file.base + 1; k < n; k++) {
+    const between = decodeStored(k, await storedOnDisk(dataDir, k, actor));
+    if (between.kind !== 'delta') throw new Error(`version ${k} inside a chain is no delta`);
+    version = applyDelta(version, between.file, between.bytes);
+  }
+  return applyDelta(version, stored.file, stored.bytes);
+}
+
+/** The text of `v/{n}/state.json` in the server's folder. */
+export function storedOnDisk(dataDir: string, n: number, actor = actorId): Promise<string> {
+  return readFile(join(dataDir, actor, 'v', versionName(n), 'state.json'), 'utf8');
 }
 
 /** The version numbers the server's folder holds. */

@@ -7,7 +7,7 @@ import { jsonAnswer, type StoredAnswer } from '../http/answer.ts';
 import { problemAnswer } from '../http/problemAnswer.ts';
 import { receiptLocation } from '../http/receiptLocation.ts';
 import { messageAnswer } from '../actor/messageAnswer.ts';
-import { sameFingerprint } from './keyRegistry.ts';
+import { sameFingerprint, shortFingerprint } from './keyRegistry.ts';
 import type { LoggedMessage, Segment } from './segmentFile.ts';
 import { setOwn } from './setOwn.ts';
 import { versionClock, type DeviceEntry, type KeyEntry, type VersionFile } from './versionFile.ts';
@@ -102,8 +102,9 @@ export async function fold(input: FoldInput): Promise<VersionFile | undefined> {
       }
       if (applied.ok) current = applied.next;
       answer = messageAnswer(input.scope, actorId, logged.key, logged.message, applied, true);
+      // Registered as the remote stores it, so the version claimed reads as every device decodes it.
       setOwn(keys, logged.key, [
-        logged.fingerprint,
+        shortFingerprint(logged.fingerprint),
         logged.deviceId,
         logged.seq,
         input.clock,

@@ -1,4 +1,6 @@
 import '../setup.ts';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isSyncError } from '../../../src/errors/SyncError.ts';
 import { actorRange } from '../../../src/store/actorRange.ts';
@@ -12,7 +14,13 @@ import type { WebdavServer } from '../../servers/WebdavServer.ts';
 import { day, deviceC, deviceEntry, keyOf, version } from './support/builders.ts';
 import { localDevice, outboxRow, putRows, type LocalDevice } from './support/localStore.ts';
 import { racingClaims } from './support/racingClaims.ts';
-import { dropVersion, plantVersion, versionOnDisk, versionsOnDisk } from './support/remoteFiles.ts';
+import {
+  dropVersion,
+  plantVersion,
+  storedOnDisk,
+  versionOnDisk,
+  versionsOnDisk,
+} from './support/remoteFiles.ts';
 
 let server: WebdavServer;
 let proxy: FaultProxy;
@@ -54,8 +62,9 @@ async function round(
   remote: RemoteConfig = direct(),
   kept: RoundMemory = memory(),
 ): Promise<VersionFile> {
-  const { version } = await syncRound(local.host, remote, actor, kept, noProbe);
+  const { version, tidy } = await syncRound(local.host, remote, actor, kept, noProbe);
   await confirmVersion(local.host, actor, local.deviceId, version);
+  await tidy();
   return version;
 }
 
@@ -192,5 +201,42 @@ describe('syncRound: trust, but read back (DESIGN.md §6b)', () => {
     expect(refused.code).toBe('remote-fork');
     expect(await localState(local, actor)).toEqual(before);
     expect(await versionsOnDisk(server.dataDir, actor)).toEqual([1]);
+  });
+});
+
+describe('syncRound: format 2 (DESIGN.md §6a)', () => {
+  const onDisk = (actor: string, path: string) => readdir(join(server.dataDir, actor, path));
+  const kindOf = async (actor: string, n: number) =>
+    (JSON.parse(await storedOnDisk(server.dataDir, n, actor)) as { kind?: string }).kind;
+
+  it('migrates a format-1 remote: a checkpoint, then deltas; then the old versions become tombstones', async () => {
+    const actor = newActor();
+    // History enough that a delta stays smaller than the checkpoint.
+    const log = Array.from({ length: 200 }, (_, i) => `old-${i}`);
+    for (let n = 1; n <= 3; n++) {
+      await plantVersion(server.dataDir, version(n, { state: { log } }), { actor });
+    }
+    const local = await localDevice(day);
+    const kept = memory();
+    await accept(local, actor, 1);
+    expect((await round(local, actor, direct(), kept)).version).toBe(4);
+    expect(await kindOf(actor, 4)).toBe('checkpoint');
+    // What the checkpoint holds, its device deleted from log/.
+    expect(await onDisk(actor, 'log')).toEqual([]);
+    await accept(local, actor, 2);
+    await round(local, actor, direct(), kept);
+    expect(await kindOf(actor, 5)).toBe('delta');
+    expect(await onDisk(actor, 'v/000000000001')).toEqual(['claim.json', 'state.json']);
+    await accept(local, actor, 3);
+    await round(local, actor, direct(), kept);
+    expect(await kindOf(actor, 6)).toBe('delta');
+    for (let n = 1; n <= 3; n++) {
+      expect(await onDisk(actor, `v/${String(n).padStart(12, '0')}`)).toEqual(['gone.json']);
+    }
+    // A device that knows nothing reads the head from the checkpoint on.
+    const head = await versionOnDisk(server.dataDir, 6, actor);
+    expect(head.devices[local.deviceId]?.seq).toBe(3);
+    expect((await localState(local, actor)).outbox).toEqual([]);
+    expect((await localState(local, actor)).actor?.state).toEqual(head.state);
   });
 });

@@ -36,6 +36,12 @@ export interface ActorHostOptions {
    * leaves those messages for a worker that knows them (DESIGN.md §6b). Default 0.
    */
   commandsVersion?: number;
+  /**
+   * The longest chain of deltas after a checkpoint on the remote: a new device reads at most this
+   * many files past the checkpoint. A checkpoint also comes once the chain's bytes would pass the
+   * checkpoint's (DESIGN.md §6a). Default 1000.
+   */
+  checkpointEvery?: number;
 }
 
 /** The options with every default filled in, checked once. */
@@ -61,6 +67,7 @@ export function normalizeOptions(options: ActorHostOptions = {}): HostConfig {
     remoteKeyTtlMs: options.remoteKeyTtlMs ?? 30 * 24 * 60 * 60 * 1000,
     retireAfterMs: options.retireAfterMs ?? 30 * 24 * 60 * 60 * 1000,
     commandsVersion: options.commandsVersion ?? 0,
+    checkpointEvery: options.checkpointEvery ?? 1000,
   };
   // `.` and `..` segments would be folded away by URL parsing and never match.
   if (!/^\/([A-Za-z0-9._~-]+\/)*$/.test(config.scope) || /\/\.{1,2}\//.test(config.scope)) {
@@ -74,6 +81,7 @@ export function normalizeOptions(options: ActorHostOptions = {}): HostConfig {
   positiveInteger('maxPendingPerActor', config.maxPendingPerActor);
   positiveInteger('remoteKeyTtlMs', config.remoteKeyTtlMs);
   positiveInteger('retireAfterMs', config.retireAfterMs);
+  positiveInteger('checkpointEvery', config.checkpointEvery);
   nonNegativeInteger('confirmTimeoutMs', config.confirmTimeoutMs);
   nonNegativeInteger('commandsVersion', config.commandsVersion);
   if (config.onDuplicateInFlight !== 'wait' && config.onDuplicateInFlight !== 'reject') {

@@ -20,6 +20,7 @@ export interface SyncHost {
     turnTimeoutMs: number;
     remoteKeyTtlMs: number;
     retireAfterMs: number;
+    checkpointEvery: number;
     receiptTtlMs: number;
   };
 }

@@ -64,16 +64,17 @@ export type StoredVersion =
 
 /**
  * The file for `next`, folded onto `parent`: a delta when the parent is
- * format 2 and the chain's bytes with it stay within its checkpoint's,
- * else a checkpoint (DESIGN.md §6a). Returns the body and `next` with how
- * it is stored.
+ * format 2, the chain's bytes with it stay within its checkpoint's and the
+ * chain stays within `checkpointEvery` deltas, else a checkpoint (DESIGN.md
+ * §6a). Returns the body and `next` with how it is stored.
  */
 export function encodeVersion(
   next: VersionFile,
   parent: VersionFile,
+  checkpointEvery = Infinity,
 ): { body: string; version: VersionFile } {
   const chain = parent.chain;
-  if (chain !== undefined) {
+  if (chain !== undefined && next.version - chain.base <= checkpointEvery) {
     const delta = encodeDelta(next, parent, chain);
     if (delta !== undefined) {
       const bytes = byteLength(delta.body);

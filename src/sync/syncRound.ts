@@ -95,7 +95,11 @@ export async function syncRound(
     await db.put('meta', draft.nonce, stagingMarker(actorId));
     const parent = head;
     const claimed = await claimVersion(remote, actorId, deviceId, draft, (clock) =>
-      encodeVersion(atClock(draft, parent, clock, host.config), parent),
+      encodeVersion(
+        atClock(draft, parent, clock, host.config),
+        parent,
+        host.config.checkpointEvery,
+      ),
     );
     await db.delete('meta', stagingMarker(actorId));
     if (claimed !== undefined) {

@@ -62,5 +62,8 @@ createActorHost({
         },
       }),
   ...(query.has('confirm') ? { confirmTimeoutMs: Number(query.get('confirm')) } : {}),
+  ...(query.has('checkpointEvery')
+    ? { checkpointEvery: Number(query.get('checkpointEvery')) }
+    : {}),
   ...variants[query.get('variant') ?? name],
 }).listen();

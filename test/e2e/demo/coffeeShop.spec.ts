@@ -201,7 +201,7 @@ test('the remote browser lists the files the worker wrote, as text', async () =>
   await expect(versions.first()).toBeVisible();
   await versions.last().click();
   await list.locator('li[data-path$="/state.json"] button').click();
-  await expect(page.locator('#remote-file')).toContainText('"format": 1');
+  await expect(page.locator('#remote-file')).toContainText('"format": 2');
   await expect(page.locator('#remote-file')).toContainText(key);
   await expect(page.locator('#remote-file b')).toHaveCount(0);
 });

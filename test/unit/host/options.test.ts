@@ -19,6 +19,7 @@ describe('normalizeOptions', () => {
       maxPendingPerActor: 1000,
       dbName: 'actordav',
       commandsVersion: 0,
+      checkpointEvery: 1000,
     });
   });
 
@@ -72,6 +73,8 @@ describe('normalizeOptions', () => {
     ['commandsVersion', 1.5],
     ['commandsVersion', Number.NaN],
     ['commandsVersion', Number.MAX_SAFE_INTEGER + 1],
+    ['checkpointEvery', 0],
+    ['checkpointEvery', 2.5],
   ] as const)('refuses %s = %d with a RangeError naming it', (name, value) => {
     const options: ActorHostOptions = { [name]: value };
     expect(() => normalizeOptions(options)).toThrow(RangeError);

@@ -15,7 +15,12 @@ import { day, deviceA, deviceB, foldInput, nodeSha256, now, segment } from './su
 const forgetting = { remoteKeyTtlMs: 3 * day, retireAfterMs: 30 * day };
 
 /** Folds `rounds` rounds of `perRound` tasks from two devices, each version encoded and read back. */
-async function chain(rounds: number, perRound: number, stepMs = 60_000) {
+async function chain(
+  rounds: number,
+  perRound: number,
+  stepMs = 60_000,
+  checkpointEvery = Infinity,
+) {
   let head = genesisVersion();
   const seq = { [deviceA]: 0, [deviceB]: 0 };
   const stored: { body: string; version: VersionFile }[] = [];
@@ -44,7 +49,7 @@ async function chain(rounds: number, perRound: number, stepMs = 60_000) {
       }),
     );
     if (draft === undefined) throw new Error('nothing folded');
-    const encoded = encodeVersion(atClock(draft, head, clock, forgetting), head);
+    const encoded = encodeVersion(atClock(draft, head, clock, forgetting), head, checkpointEvery);
     stored.push(encoded);
     head = encoded.version;
   }
@@ -87,6 +92,15 @@ describe('format 2 (DESIGN.md §6a)', () => {
       expect(file.version.chain?.base).toBe(delta ? parent.base : index + 1);
       if (!delta) expect(file.version.chain?.previous).toBe(parent.base);
     });
+  });
+
+  it('writes a checkpoint at least every checkpointEvery versions, whatever the bytes', async () => {
+    const longest = (files: { version: VersionFile }[]) =>
+      Math.max(...files.map(({ version }) => version.version - (version.chain?.base ?? 0)));
+    expect(longest(await chain(40, 1))).toBeGreaterThan(3);
+    const capped = await chain(40, 1, 60_000, 3);
+    expect(longest(capped)).toBe(3);
+    expect(readBack(capped)).toEqual(capped.map((file) => file.version));
   });
 
   it('appends a task with add /tasks/-, and drops expired keys with one expire clock', async () => {

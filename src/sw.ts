@@ -15,6 +15,7 @@ export { ActorError, isActorError, type ProblemExtensions } from './errors/Actor
 export type { ProblemCode } from './errors/problemCodes.ts';
 export { syncTag } from './host/createActorHost.ts';
 export type { RemoteOptions, RemoteHeaders } from './webdav/remoteConfig.ts';
+export type { RemoteChoiceOptions } from './webdav/remoteChoice.ts';
 export { SyncError, isSyncError, type SyncErrorCode } from './errors/SyncError.ts';
 export {
   eventChannelName,

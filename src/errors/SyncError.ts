@@ -11,7 +11,8 @@ export type SyncErrorCode =
   | 'device-id-conflict'
   | 'remote-lost-segment'
   | 'remote-rollback'
-  | 'remote-fork';
+  | 'remote-fork'
+  | 'remote-config';
 
 // `remote-cors` is retried too: a reverse proxy's own error page (a 502 while the server restarts)
 // lacks CORS headers as often as a misconfigured server does, and a fix on the server must reach a

@@ -20,8 +20,7 @@ import type { KeepAlive } from './workerScope.ts';
  * mailbox a message goes through, and the sync engine that confirms it.
  */
 export interface RequestHost extends ReadHost {
-  config: ReadHost['config'] &
-    Pick<HostConfig, 'scope' | 'maxBodyBytes' | 'commands' | 'confirmTimeoutMs'>;
+  config: Pick<HostConfig, 'scope' | 'maxBodyBytes' | 'commands' | 'confirmTimeoutMs'>;
   lookups: Pick<ReceiptLookups, 'lookUp'>;
   mailbox: Pick<Mailbox, 'submit'>;
   /** Present when a remote is configured. */

@@ -1,5 +1,9 @@
 import type { Commands } from '../actor/command.ts';
-import { normalizeRemote, type RemoteConfig, type RemoteOptions } from '../webdav/remoteConfig.ts';
+import {
+  normalizeRemoteChoice,
+  type RemoteChoice,
+  type RemoteChoiceOptions,
+} from '../webdav/remoteChoice.ts';
 
 /** Options of `createActorHost`; every one has a default. */
 export interface ActorHostOptions {
@@ -19,8 +23,13 @@ export interface ActorHostOptions {
   maxPendingPerActor?: number;
   /** IndexedDB database name. Default `actordav`. */
   dbName?: string;
-  /** The WebDAV collection messages sync to. Without one, a message is done once committed locally. */
-  remote?: RemoteOptions | undefined;
+  /**
+   * The WebDAV collection messages sync to; or a list of them, each actor living on the one
+   * rendezvous hashing picks; or a function of the actor id. Without one, a message is done once
+   * committed locally. An actor must stay on its server: changing the list moves some actors to
+   * a server that lacks their history, which they report as `remote-rollback`.
+   */
+  remote?: RemoteChoiceOptions | undefined;
   /** How long a request waits for the remote's confirmation before it is answered `202`. Default 3 s. */
   confirmTimeoutMs?: number;
   /** How long the remote key registry remembers a key. Default 30 days. */
@@ -46,7 +55,7 @@ export interface ActorHostOptions {
 
 /** The options with every default filled in, checked once. */
 export type HostConfig = Required<Omit<ActorHostOptions, 'remote'>> & {
-  remote: RemoteConfig | undefined;
+  remote: RemoteChoice | undefined;
 };
 
 const commandName = /^[A-Za-z][A-Za-z0-9._:-]{0,63}$/;
@@ -62,7 +71,7 @@ export function normalizeOptions(options: ActorHostOptions = {}): HostConfig {
     onDuplicateInFlight: options.onDuplicateInFlight ?? 'wait',
     maxPendingPerActor: options.maxPendingPerActor ?? 1000,
     dbName: options.dbName ?? 'actordav',
-    remote: options.remote === undefined ? undefined : normalizeRemote(options.remote),
+    remote: options.remote === undefined ? undefined : normalizeRemoteChoice(options.remote),
     confirmTimeoutMs: options.confirmTimeoutMs ?? 3000,
     remoteKeyTtlMs: options.remoteKeyTtlMs ?? 30 * 24 * 60 * 60 * 1000,
     retireAfterMs: options.retireAfterMs ?? 30 * 24 * 60 * 60 * 1000,

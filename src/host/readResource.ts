@@ -6,15 +6,13 @@ import { liveReceipt } from '../store/receipts.ts';
 import type { ActorDb } from '../store/openDb.ts';
 import type { ActorRecord, ReceiptRecord } from '../store/schema.ts';
 import type { SyncEngine } from '../sync/SyncEngine.ts';
-import type { HostConfig } from './options.ts';
 import { versionedState } from './versionedState.ts';
 import type { KeepAlive } from './workerScope.ts';
 
-/** What reads need of the host: the database, and the sync engine and its remote when there is one. */
+/** What reads need of the host: the database, and the sync engine when there is a remote. */
 export interface ReadHost {
   db(): Promise<ActorDb>;
-  config: Pick<HostConfig, 'remote'>;
-  sync: Pick<SyncEngine, 'request' | 'state' | 'probe' | 'ifNoneMatch'> | undefined;
+  sync: Pick<SyncEngine, 'request' | 'state' | 'remote'> | undefined;
 }
 
 /**
@@ -47,7 +45,7 @@ export async function readResource(
 }
 
 async function statusView(host: ReadHost, actorId: string, record: ActorRecord | undefined) {
-  const { config, sync } = host;
+  const { sync } = host;
   const syncState = sync?.state(actorId);
   return {
     id: actorId,
@@ -58,14 +56,7 @@ async function statusView(host: ReadHost, actorId: string, record: ActorRecord |
       record?.lastSyncedAt === undefined ? null : new Date(record.lastSyncedAt).toISOString(),
     lastError: syncState?.lastError ?? null,
     syncing: syncState?.syncing ?? false,
-    remote:
-      sync === undefined || config.remote === undefined
-        ? null
-        : {
-            url: config.remote.url,
-            probe: sync.probe,
-            ifNoneMatch: sync.ifNoneMatch,
-          },
+    remote: sync === undefined ? null : sync.remote(actorId),
   };
 }
 

@@ -2,6 +2,7 @@ import { isSyncError, SyncError } from '../errors/SyncError.ts';
 import type { SyncEvent } from '../events/actorEvent.ts';
 import type { SyncHost } from './SyncHost.ts';
 import { countPending } from '../store/outbox.ts';
+import type { RemoteChoice } from '../webdav/remoteChoice.ts';
 import type { RemoteConfig } from '../webdav/remoteConfig.ts';
 import { remoteFork } from './checkHead.ts';
 import { confirmVersion } from './confirmVersion.ts';
@@ -16,6 +17,14 @@ export type { ProbeVerdict } from './RemoteVerdict.ts';
 export interface SyncState {
   syncing: boolean;
   lastError: { code: string; message: string; at: string } | null;
+}
+
+/** What status shows of the remote an actor lives on. */
+export interface RemoteView {
+  url: string;
+  probe: ProbeVerdict;
+  /** Whether the remote honours `If-None-Match: *` (else `device-id-conflict` cannot be seen there). */
+  ifNoneMatch: 'honoured' | 'ignored' | 'unknown';
 }
 
 interface Waiter {
@@ -37,17 +46,17 @@ interface ActorSync {
  */
 export class SyncEngine {
   readonly #host: SyncHost;
-  readonly #remote: RemoteConfig;
+  readonly #remotes: RemoteChoice;
   readonly #memory: RoundMemory = { versions: new Map(), layout: new Set() };
   readonly #actors = new Map<string, ActorSync>();
   readonly #scheduler: SyncScheduler;
-  readonly #verdict: RemoteVerdict;
+  /** The probe's verdict per server (collection URL), shared by the actors that live there. */
+  readonly #verdicts = new Map<string, RemoteVerdict>();
 
   /** `onStreak` runs on the first retryable failure of a streak (e.g. to register Background Sync). */
-  constructor(host: SyncHost, remote: RemoteConfig, onStreak: () => void) {
+  constructor(host: SyncHost, remotes: RemoteChoice, onStreak: () => void) {
     this.#host = host;
-    this.#remote = remote;
-    this.#verdict = new RemoteVerdict(remote);
+    this.#remotes = remotes;
     this.#scheduler = new SyncScheduler({
       attempt: async (actorId) => {
         const error = await this.#attempt(actorId);
@@ -92,13 +101,25 @@ export class SyncEngine {
     return this.#actors.get(actorId)?.state ?? { syncing: false, lastError: null };
   }
 
-  get probe(): ProbeVerdict {
-    return this.#verdict.current;
+  /** The remote the actor lives on and its verdict; null when `options.remote` gives none for it. */
+  remote(actorId: string): RemoteView | null {
+    let remote: RemoteConfig;
+    try {
+      remote = this.#remotes.forActor(actorId);
+    } catch {
+      return null;
+    }
+    const verdict = this.#verdict(remote);
+    return { url: remote.url, probe: verdict.current, ifNoneMatch: verdict.ifNoneMatch };
   }
 
-  /** Whether the remote honours `If-None-Match: *` (else `device-id-conflict` cannot be seen there). */
-  get ifNoneMatch(): 'honoured' | 'ignored' | 'unknown' {
-    return this.#verdict.ifNoneMatch;
+  #verdict(remote: RemoteConfig): RemoteVerdict {
+    let verdict = this.#verdicts.get(remote.url);
+    if (verdict === undefined) {
+      verdict = new RemoteVerdict(remote);
+      this.#verdicts.set(remote.url, verdict);
+    }
+    return verdict;
   }
 
   #actor(actorId: string): ActorSync {
@@ -128,8 +149,14 @@ export class SyncEngine {
     const actor = this.#actor(actorId);
     actor.state = { ...actor.state, syncing: true };
     await this.#announce(actorId, 'started', null);
+    let verdict: RemoteVerdict | undefined;
     try {
-      await navigator.locks.request(`actordav:sync:${actorId}`, () => this.#round(actorId));
+      const remote = this.#remotes.forActor(actorId);
+      verdict = this.#verdict(remote);
+      const checked = verdict;
+      await navigator.locks.request(`actordav:sync:${actorId}`, () =>
+        this.#round(actorId, remote, checked),
+      );
       actor.state = { syncing: false, lastError: null };
       await this.#announce(actorId, 'synced', null);
       // Not `#prune` yet: the scheduler still counts this attempt; the next request or waiter does.
@@ -142,7 +169,7 @@ export class SyncEngine {
             cause: caught,
           });
       if (!isSyncError(caught)) console.error('actordav: sync round failed', caught);
-      this.#verdict.roundFailed(error);
+      verdict?.roundFailed(error);
       const lastError = { code: error.code, message: error.message, at: new Date().toISOString() };
       actor.state = { syncing: false, lastError };
       // Requests waiting for this actor's confirmation get their 202 now rather than at their timeout.
@@ -168,14 +195,14 @@ export class SyncEngine {
     });
   }
 
-  async #round(actorId: string): Promise<void> {
+  async #round(actorId: string, remote: RemoteConfig, verdict: RemoteVerdict): Promise<void> {
     const deviceId = await this.#host.deviceId();
     const { version, broken, tidy } = await syncRound(
       this.#host,
-      this.#remote,
+      remote,
       actorId,
       this.#memory,
-      (id) => this.#verdict.check(id),
+      (id) => verdict.check(id),
     );
     await this.#confirm(actorId, deviceId, version, broken);
     await tidy();

@@ -11,7 +11,8 @@ declare const __APP_RELEASE__: 'current' | 'next';
 const query = new URL(self.location.href).searchParams;
 const name = query.get('scope') ?? 'default';
 const prefix = name === 'default' ? '/' : `/${name}/`;
-const remote = query.get('remote');
+// `remote` may repeat: actors are then spread over the servers listed (rendezvous hashing).
+const remotes = query.getAll('remote');
 const token = { value: query.get('token') };
 
 self.addEventListener('install', (event) => event.waitUntil(self.skipWaiting()));
@@ -44,6 +45,15 @@ self.addEventListener('fetch', (event) => {
   }
 });
 
+function remoteAt(url: string) {
+  return {
+    url,
+    headers: (): Record<string, string> =>
+      token.value === null ? {} : { authorization: `Basic ${token.value}` },
+    ...(query.has('timeout') ? { timeoutMs: Number(query.get('timeout')) } : {}),
+  };
+}
+
 // The app's next release (`sw-next.js`): one more command, and a higher commandsVersion.
 const next = __APP_RELEASE__ === 'next';
 
@@ -51,16 +61,9 @@ createActorHost({
   commands: next ? nextReleaseCommands : testCommands,
   commandsVersion: next ? 1 : 0,
   scope: `${prefix}actors/`,
-  ...(remote === null
+  ...(remotes.length === 0
     ? {}
-    : {
-        remote: {
-          url: remote,
-          headers: (): Record<string, string> =>
-            token.value === null ? {} : { authorization: `Basic ${token.value}` },
-          ...(query.has('timeout') ? { timeoutMs: Number(query.get('timeout')) } : {}),
-        },
-      }),
+    : { remote: remotes.length === 1 ? remoteAt(remotes[0] ?? '') : remotes.map(remoteAt) }),
   ...(query.has('confirm') ? { confirmTimeoutMs: Number(query.get('confirm')) } : {}),
   ...(query.has('checkpointEvery')
     ? { checkpointEvery: Number(query.get('checkpointEvery')) }

@@ -11,8 +11,8 @@ export type SyncStatus = ActorStatus;
 export interface SyncDeviceOptions {
   /** The page lives at `/{name}/`, its worker's scope; the host answers `/{name}/actors/`. */
   readonly name: string;
-  /** The WebDAV collection URL the worker syncs to. */
-  readonly remote: string;
+  /** The WebDAV collection URL the worker syncs to, or several to spread actors over. */
+  readonly remote: string | readonly string[];
   /** `confirmTimeoutMs` of the host. Default: the library's. */
   readonly confirm?: number;
   /** Base64 `user:password` for Basic auth. Default: none. */
@@ -169,7 +169,8 @@ export class SyncDevice {
 
 /** Navigates to the sync app's page and waits until its worker controls it. */
 export async function openSyncPage(page: Page, options: SyncDeviceOptions): Promise<void> {
-  const query = new URLSearchParams({ variant: 'sync', remote: options.remote });
+  const query = new URLSearchParams({ variant: 'sync' });
+  for (const remote of [options.remote].flat()) query.append('remote', remote);
   if (options.confirm !== undefined) query.set('confirm', String(options.confirm));
   if (options.token !== undefined) query.set('token', options.token);
   if (options.backgroundSync !== undefined) query.set('backgroundSync', options.backgroundSync);

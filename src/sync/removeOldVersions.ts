@@ -3,20 +3,19 @@ import { davRequest, unexpected } from '../webdav/davRequest.ts';
 import { deleteCollection } from '../webdav/deleteCollection.ts';
 import type { RemoteConfig } from '../webdav/remoteConfig.ts';
 import { remotePaths } from './remotePaths.ts';
-import type { VersionFile } from './versionFile.ts';
+import { removableBelow, type VersionFile } from './versionFile.ts';
 
 /** Versions one round removes at most: a migrated remote's thousands go over many rounds. */
 const perRound = 32;
 
 /**
- * Removes the versions a checkpoint made unneeded (DESIGN.md §6a): once the
- * head is two or more versions past its checkpoint c, the chain before c
- * (from the checkpoint's `previous` up to c − 1) goes, oldest first. Each
- * gets its tombstone `gone.json` first, then loses its `state.json` and
- * claim file: the folder is never empty, so its number can never be
- * claimed again. Any device may do it (each step is idempotent); how far
- * this device got is kept in `meta`, so a removal cut short goes on next
- * round.
+ * Removes the versions a checkpoint made unneeded (DESIGN.md §6a): those
+ * below `removableBelow(head)`, from the checkpoint's `previous` on, oldest
+ * first. Each gets its tombstone `gone.json` first, then loses its
+ * `state.json` and claim file: the folder is never empty, so its number can
+ * never be claimed again. Any device may do it (each step is idempotent);
+ * how far this device got is kept in `meta`, so a removal cut short goes on
+ * next round, and the next checkpoint this device writes starts above it.
  */
 export async function removeOldVersions(
   remote: RemoteConfig,
@@ -25,11 +24,9 @@ export async function removeOldVersions(
   head: VersionFile,
 ): Promise<void> {
   const chain = head.chain;
-  if (chain === undefined || head.version - chain.base < 2) return;
-  const marker = `removed:${actorId}`;
-  const done = await db.get('meta', marker);
-  const from = Math.max(chain.previous, typeof done === 'number' ? done : 0);
-  const until = Math.min(chain.base, from + perRound);
+  if (chain === undefined) return;
+  const from = Math.max(chain.previous, await removedBelow(db, actorId));
+  const until = Math.min(removableBelow(head), from + perRound);
   for (let n = from; n < until; n++) {
     const gone = remotePaths.versionGone(actorId, n);
     const response = await davRequest(remote, 'PUT', gone, {
@@ -39,6 +36,16 @@ export async function removeOldVersions(
     if (!response.ok) throw unexpected('PUT', gone, response);
     await deleteCollection(remote, remotePaths.versionFile(actorId, n));
     await deleteCollection(remote, remotePaths.versionClaim(actorId, n));
-    await db.put('meta', n + 1, marker);
+    await db.put('meta', n + 1, marker(actorId));
   }
+}
+
+/** The number below which this device removed every version of the actor (0: none). */
+export async function removedBelow(db: ActorDb, actorId: string): Promise<number> {
+  const done = await db.get('meta', marker(actorId));
+  return typeof done === 'number' ? done : 0;
+}
+
+function marker(actorId: string): string {
+  return `removed:${actorId}`;
 }

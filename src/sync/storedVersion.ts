@@ -11,6 +11,7 @@ import {
   type Chain,
   type DeviceEntry,
   type KeyEntry,
+  removableBelow,
   type VersionFile,
 } from './versionFile.ts';
 
@@ -46,7 +47,10 @@ interface Header {
 
 interface CheckpointFile extends Header {
   kind: 'checkpoint';
+  /** The lowest version that may still hold a file. */
   previous: number;
+  /** The checkpoint before this one. */
+  prior: number;
   state: JsonObject;
 }
 
@@ -66,12 +70,15 @@ export type StoredVersion =
  * The file for `next`, folded onto `parent`: a delta when the parent is
  * format 2, the chain's bytes with it stay within its checkpoint's and the
  * chain stays within `checkpointEvery` deltas, else a checkpoint (DESIGN.md
- * §6a). Returns the body and `next` with how it is stored.
+ * §6a). A checkpoint's `previous` moves up to what the parent let go once
+ * `removedBelow` (how far this device's removal got) shows it is gone.
+ * Returns the body and `next` with how it is stored.
  */
 export function encodeVersion(
   next: VersionFile,
   parent: VersionFile,
   checkpointEvery = Infinity,
+  removedBelow = 0,
 ): { body: string; version: VersionFile } {
   const chain = parent.chain;
   if (chain !== undefined && next.version - chain.base <= checkpointEvery) {
@@ -88,11 +95,18 @@ export function encodeVersion(
     }
   }
   const ids: string[] = [];
+  // A format-1 parent leaves its whole history, from version 1, to be removed.
+  const first = parent.version === 0 ? next.version : 1;
+  const lowest =
+    chain === undefined
+      ? first
+      : Math.max(chain.previous, Math.min(removedBelow, removableBelow(parent)));
   const file: CheckpointFile = {
     format: 2,
     kind: 'checkpoint',
     ...header(next, parent, next.version),
-    previous: chain?.base ?? (parent.version === 0 ? next.version : 1),
+    previous: lowest,
+    prior: chain?.base ?? lowest,
     ids,
     devices: mapValues(next.devices, storeDevice),
     keys: encodeKeys(Object.entries(next.keys), ids),
@@ -120,7 +134,13 @@ export function decodeStored(n: number, body: string): StoredVersion {
   if (format === 1) return { kind: 'checkpoint', version: decodeFormat1(n, value) };
   const file = checkHeader(n, value);
   if (file.kind === 'checkpoint') {
-    if (file.base !== n || !isObject(file.state) || !Number.isSafeInteger(file.previous)) {
+    if (
+      file.base !== n ||
+      !isObject(file.state) ||
+      !Number.isSafeInteger(file.previous) ||
+      !Number.isSafeInteger(file.prior) ||
+      file.prior > n
+    ) {
       throw brokenVersion(n, 'malformed checkpoint');
     }
     const keys: Record<string, KeyEntry> = {};
@@ -277,6 +297,7 @@ function checkpointChain(file: CheckpointFile, bytes: number): Chain {
     baseBytes: bytes,
     chainBytes: 0,
     previous: file.previous,
+    prior: file.prior,
     ids: file.ids,
     covered: mapValues(file.devices, (device) => device.seq),
   };

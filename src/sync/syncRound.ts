@@ -13,7 +13,7 @@ import { fixSegments } from './fixSegments.ts';
 import { atClock, fold } from './fold.ts';
 import { readHead } from './readHead.ts';
 import { readRuns } from './readRuns.ts';
-import { removeOldVersions } from './removeOldVersions.ts';
+import { removedBelow, removeOldVersions } from './removeOldVersions.ts';
 import type { SegmentName } from './segmentName.ts';
 import { encodeVersion } from './storedVersion.ts';
 import { remotePaths } from './remotePaths.ts';
@@ -94,11 +94,13 @@ export async function syncRound(
     // Noted before the MKCOL, so a round that dies mid-claim has its staging folder removed by the next.
     await db.put('meta', draft.nonce, stagingMarker(actorId));
     const parent = head;
+    const removed = await removedBelow(db, actorId);
     const claimed = await claimVersion(remote, actorId, deviceId, draft, (clock) =>
       encodeVersion(
         atClock(draft, parent, clock, host.config),
         parent,
         host.config.checkpointEvery,
+        removed,
       ),
     );
     await db.delete('meta', stagingMarker(actorId));

@@ -46,12 +46,26 @@ export interface Chain {
   readonly baseBytes: number;
   /** The bytes of the deltas after the checkpoint, up to this version. */
   readonly chainBytes: number;
-  /** The base of the chain before the checkpoint: versions from it to `base - 1` may be removed. */
+  /** The lowest version that may still hold a file: removal starts here. */
   readonly previous: number;
+  /** The checkpoint before this one (`previous` for the first): versions below it may be removed. */
+  readonly prior: number;
   /** The registry's device table: a key names its device by an index into it. */
   readonly ids: readonly string[];
   /** Each device's watermark in the checkpoint: its segments up to it may be deleted. */
   readonly covered: Readonly<Record<string, number>>;
+}
+
+/**
+ * Versions below this one may be removed (DESIGN.md §6a): those before the
+ * head's checkpoint once the head is two past it, else those before the
+ * checkpoint before it, so a chain of checkpoints with no deltas between
+ * (a small state, `checkpointEvery: 1`) is removed all the same.
+ */
+export function removableBelow(head: VersionFile): number {
+  const chain = head.chain;
+  if (chain === undefined) return 0;
+  return head.version - chain.base >= 2 ? chain.base : chain.prior;
 }
 
 /** A version's content, whichever format the remote stores it in: immutable once claimed. */

@@ -27,6 +27,8 @@ export interface SyncDeviceOptions {
    * Default: today's release, `sw`.
    */
   readonly worker?: 'sw-next' | 'sw-unprobed';
+  /** `checkpointEvery` of the host: a checkpoint at least every this many versions. */
+  readonly checkpointEvery?: number;
 }
 
 /** One browser profile (one IndexedDB, so one device id) with a page of the sync app open. */
@@ -176,6 +178,9 @@ export async function openSyncPage(page: Page, options: SyncDeviceOptions): Prom
   if (options.backgroundSync !== undefined) query.set('backgroundSync', options.backgroundSync);
   if (options.timeout !== undefined) query.set('timeout', String(options.timeout));
   if (options.worker !== undefined) query.set('worker', options.worker);
+  if (options.checkpointEvery !== undefined) {
+    query.set('checkpointEvery', String(options.checkpointEvery));
+  }
   await page.goto(`/${options.name}/?${query.toString()}`);
   await expect(page.locator('#ready')).toHaveText('ready');
 }

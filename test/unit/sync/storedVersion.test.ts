@@ -90,7 +90,9 @@ describe('format 2 (DESIGN.md §6a)', () => {
       const delta = kindOf(file.body) === 'delta';
       if (delta) expect(parent.chainBytes + bytes).toBeLessThanOrEqual(parent.baseBytes);
       expect(file.version.chain?.base).toBe(delta ? parent.base : index + 1);
-      if (!delta) expect(file.version.chain?.previous).toBe(parent.base);
+      if (!delta) expect(file.version.chain?.prior).toBe(parent.base);
+      // Nothing removed yet: the lowest version that may hold a file stays the first.
+      if (!delta) expect(file.version.chain?.previous).toBe(1);
     });
   });
 
@@ -189,6 +191,7 @@ describe('format 2 (DESIGN.md §6a)', () => {
         parentNonce: '',
         base: 1,
         previous: 1,
+        prior: 1,
         nonce: 'n',
         clock: now,
         updatedAt: '',

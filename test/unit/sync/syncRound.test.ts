@@ -239,4 +239,23 @@ describe('syncRound: format 2 (DESIGN.md §6a)', () => {
     expect((await localState(local, actor)).outbox).toEqual([]);
     expect((await localState(local, actor)).actor?.state).toEqual(head.state);
   });
+
+  it('removes old versions also when checkpoints leave no chain two deltas long', async () => {
+    const actor = newActor();
+    const local = await localDevice(day, { checkpointEvery: 1 });
+    const kept = memory();
+    for (let seq = 1; seq <= 6; seq++) {
+      await accept(local, actor, seq);
+      await round(local, actor, direct(), kept);
+    }
+    const kinds = [];
+    for (let n = 1; n <= 6; n++) {
+      const files = await onDisk(actor, `v/${String(n).padStart(12, '0')}`);
+      kinds.push(files.includes('gone.json') ? 'gone' : await kindOf(actor, n));
+    }
+    // Checkpoints at 1, 3, 5: below the one before the head's (3), everything is a tombstone.
+    expect(kinds).toEqual(['gone', 'gone', 'checkpoint', 'delta', 'checkpoint', 'delta']);
+    const head = await versionOnDisk(server.dataDir, 6, actor);
+    expect((await localState(local, actor)).actor?.state).toEqual(head.state);
+  });
 });

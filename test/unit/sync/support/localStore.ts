@@ -1,6 +1,6 @@
 import { lockLeaseMs } from '../../../../src/host/createActorHost.ts';
 import { hostStore } from '../../../../src/host/hostStore.ts';
-import { normalizeOptions } from '../../../../src/host/options.ts';
+import { normalizeOptions, type ActorHostOptions } from '../../../../src/host/options.ts';
 import { tabEvents } from '../../../../src/host/tabEvents.ts';
 import { ActorLocks } from '../../../../src/mailbox/ActorLocks.ts';
 import type { SyncHost } from '../../../../src/sync/SyncHost.ts';
@@ -23,13 +23,17 @@ const localFirsts = '0123456789def';
 let made = 0;
 
 /** What sync needs of a host with a remote configured (never contacted), on a database of its own. */
-export async function localDevice(receiptTtlMs = 60_000): Promise<LocalDevice> {
+export async function localDevice(
+  receiptTtlMs = 60_000,
+  options: Pick<ActorHostOptions, 'checkpointEvery'> = {},
+): Promise<LocalDevice> {
   const { commands, runs } = syncCommands();
   const config = normalizeOptions({
     dbName: uniqueDbName(),
     remote: { url: 'http://127.0.0.1:1/dav/' },
     commands,
     receiptTtlMs,
+    ...options,
   });
   const store = hostStore(config.dbName);
   const locks = new ActorLocks(lockLeaseMs);

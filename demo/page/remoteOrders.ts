@@ -1,3 +1,5 @@
+import { applyDelta, decodeStored } from '../../src/sync/storedVersion.ts';
+import type { VersionFile } from '../../src/sync/versionFile.ts';
 import { listCollection, readRemoteFile } from './remoteDav.ts';
 
 const versionName = /\/v\/(\d{12})\/?$/;
@@ -11,28 +13,44 @@ export interface RemoteCount {
 /**
  * Counts the orders (tasks) in each barista's newest version on the remote:
  * PROPFIND the root to see which baristas have a folder, PROPFIND `{id}/v/`,
- * then read `v/{n}/state.json` of the highest n. A version is immutable once
- * claimed, so each is read once.
+ * then read the head as the worker does (docs/PROTOCOL.md): its checkpoint
+ * with the deltas after it applied. Versions are immutable once claimed, so
+ * the last one read is kept and only newer deltas are fetched.
  */
 export function remoteOrderCounter(browseUrl: string) {
-  const counted = new Map<string, number>();
+  const known = new Map<string, VersionFile>();
   const rootPath = new URL(browseUrl).pathname;
+  const folder = (actorId: string, n: number) =>
+    `${browseUrl}${actorId}/v/${String(n).padStart(12, '0')}/`;
+
+  const readVersion = async (actorId: string, n: number): Promise<VersionFile> => {
+    const stored = decodeStored(n, await readRemoteFile(`${folder(actorId, n)}state.json`));
+    if (stored.kind === 'checkpoint') return stored.version;
+    const cached = known.get(actorId);
+    const chainStart = cached?.chain?.base === stored.file.base && cached.version < n;
+    let version = chainStart ? cached : await readVersion(actorId, stored.file.base);
+    for (let k = version.version + 1; k < n; k++) {
+      const between = decodeStored(k, await readRemoteFile(`${folder(actorId, k)}state.json`));
+      if (between.kind !== 'delta') throw new Error(`version ${k} is no delta`);
+      version = applyDelta(version, between.file, between.bytes);
+    }
+    return applyDelta(version, stored.file, stored.bytes);
+  };
 
   const countOne = async (actorId: string): Promise<RemoteCount> => {
     const entries = (await listCollection(`${browseUrl}${actorId}/v/`)) ?? [];
     const numbers = entries
       .map((entry) => versionName.exec(entry.href)?.[1])
       .filter((n): n is string => n !== undefined);
-    const head = numbers.sort().at(-1);
-    if (head === undefined) return { version: 0, orders: 0 };
-    let orders = counted.get(`${actorId}/${head}`);
-    if (orders === undefined) {
-      const text = await readRemoteFile(`${browseUrl}${actorId}/v/${head}/state.json`);
-      const file = JSON.parse(text) as { state?: { tasks?: unknown } };
-      orders = Array.isArray(file.state?.tasks) ? file.state.tasks.length : 0;
-      counted.set(`${actorId}/${head}`, orders);
+    const head = Number(numbers.sort().at(-1) ?? 0);
+    if (head === 0) return { version: 0, orders: 0 };
+    let version = known.get(actorId);
+    if (version?.version !== head) {
+      version = await readVersion(actorId, head);
+      known.set(actorId, version);
     }
-    return { version: Number(head), orders };
+    const tasks = version.state['tasks'];
+    return { version: head, orders: Array.isArray(tasks) ? tasks.length : 0 };
   };
 
   return async function count(actorIds: readonly string[]): Promise<RemoteCount[]> {

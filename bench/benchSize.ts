@@ -17,6 +17,11 @@ export interface BenchSize {
   readonly lookupSmall: { actors: number; perActor: number };
   readonly lookupLarge: { actors: number; perActor: number };
   readonly lookups: number;
+  /**
+   * Messages of history of the actor a new device joins (the `history` scenario), smallest first:
+   * every larger one is compared with the smallest. One browser each, one whole checkpoint cycle.
+   */
+  readonly histories: readonly number[];
 }
 
 const sizes: Record<BenchSize['name'], BenchSize> = {
@@ -33,6 +38,7 @@ const sizes: Record<BenchSize['name'], BenchSize> = {
     lookupSmall: { actors: 10, perActor: 100 },
     lookupLarge: { actors: 100, perActor: 1000 },
     lookups: 400,
+    histories: [1000, 10_000, 100_000],
   },
   ci: {
     name: 'ci',
@@ -47,11 +53,26 @@ const sizes: Record<BenchSize['name'], BenchSize> = {
     lookupSmall: { actors: 10, perActor: 10 },
     lookupLarge: { actors: 10, perActor: 200 },
     lookups: 40,
+    histories: [1000, 2000],
   },
 };
 
-/** The size named by `BENCH_SIZE` (default `default`); `BENCH_REPS` overrides its repetitions. */
+/**
+ * The size named by `BENCH_SIZE` (default `default`); `BENCH_REPS` overrides its repetitions and
+ * `BENCH_HISTORIES` (a comma list of message counts) its histories.
+ */
 export function benchSize(): BenchSize {
+  const size = namedSize();
+  const histories = process.env['BENCH_HISTORIES'];
+  if (histories === undefined || histories === '') return size;
+  const counts = histories.split(',').map(Number);
+  if (counts.some((count) => !Number.isSafeInteger(count / 10) || count < 100)) {
+    throw new RangeError(`BENCH_HISTORIES must list multiples of 10 from 100, got ${histories}`);
+  }
+  return { ...size, histories: counts };
+}
+
+function namedSize(): BenchSize {
   const name = process.env['BENCH_SIZE'] ?? 'default';
   if (name !== 'default' && name !== 'ci') {
     throw new RangeError(`BENCH_SIZE must be "default" or "ci", got ${JSON.stringify(name)}`);

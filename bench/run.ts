@@ -8,7 +8,9 @@ import { launchBrowser, type Driver } from './browser/launchBrowser.ts';
 import { bundleEntries, bundleSize } from './bundleSize.ts';
 import { stopAllOnInterrupt, stopOnInterrupt } from './cleanup.ts';
 import { formatTable } from './printTable.ts';
+import { historyRows } from './history/historyRows.ts';
 import { measureBacklog, type BacklogRun } from './scenarios/backlog.ts';
+import { buildHistory, measureHistory, type HistoryRun } from './scenarios/history.ts';
 import { measureLatency } from './scenarios/latency.ts';
 import { fillLookupStores, measureLookup, type LookupRun } from './scenarios/lookup.ts';
 import { selectedScenarios } from './scenarios/scenarioNames.ts';
@@ -102,6 +104,38 @@ async function mainRepetition(server: BenchServer, work: string, rep: number) {
   }
 }
 
+/** One history: folded in Node into a fresh remote, then joined by a browser on a fresh profile. */
+async function historyRun(
+  server: BenchServer,
+  work: string,
+  messages: number,
+): Promise<HistoryRun> {
+  const davRoot = await mkdtemp(join(work, `dav-history-${messages}-`));
+  const dav = await startEmbeddedWebdav({ root: davRoot, allowOrigins: 'any' });
+  const proxy = await startCountingProxy(dav.url);
+  const forget = stopOnInterrupt(async () => {
+    await proxy.close();
+    await dav.close();
+  });
+  const profile = await mkdtemp(join(work, `profile-history-${messages}-`));
+  try {
+    const remote = { davRoot, directUrl: dav.url, proxy };
+    const built = await buildHistory(remote, messages);
+    log(
+      `history of ${messages} messages folded and written in ${(built.buildMs / 1000).toFixed(1)} s`,
+    );
+    return await withPage(server, profile, { remote: proxy.url }, (page) =>
+      measureHistory(page, remote, built, log),
+    );
+  } finally {
+    forget();
+    await proxy.close();
+    await dav.close();
+    await rm(profile, { recursive: true, force: true, maxRetries: 5 });
+    await rm(davRoot, { recursive: true, force: true, maxRetries: 5 });
+  }
+}
+
 function labels(size: BenchSize) {
   const count = (store: { actors: number; perActor: number }) =>
     (store.actors * store.perActor).toLocaleString('en');
@@ -131,6 +165,7 @@ async function main(): Promise<void> {
   });
   const reps: RepetitionFigures[] = [];
   const remoteCounts: { actordav: unknown; workbox: unknown }[] = [];
+  const histories: HistoryRun[] = [];
   const browserScenarios = ['latency', 'throughput', 'backlog'].some((name) =>
     only.has(name as never),
   );
@@ -149,12 +184,15 @@ async function main(): Promise<void> {
       }
       log(`repetition ${rep + 1} of ${size.repetitions} done`);
     }
+    for (const messages of only.has('history') ? size.histories : []) {
+      histories.push(await historyRun(server, work, messages));
+    }
   } finally {
     forget();
     await server.close();
     await rm(work, { recursive: true, force: true, maxRetries: 5 });
   }
-  const rows = resultRows(reps, bundles, labels(size));
+  const rows = [...resultRows(reps, bundles, labels(size)), ...historyRows(histories)];
   const load = [loadBefore, loadavg()[0] ?? 0].map((value) => value.toFixed(1)).join(' → ');
   const title =
     `actordav benchmarks — size ${size.name}: medians of ${size.repetitions} fresh browsers ` +
@@ -177,6 +215,7 @@ async function main(): Promise<void> {
     rows,
     repetitions: reps,
     remoteCounts,
+    histories,
   };
   await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`written to ${file}`);

@@ -4,6 +4,7 @@ import { createActorHost, type ActorHost } from '../../src/sw.ts';
 import { echo, echoGet, echoGetPut, echoPut } from './baselines.ts';
 import { benchCommands } from './benchCommands.ts';
 import { fillReceipts, type FillOrder } from './fillReceipts.ts';
+import { createHistoryHost, type HistoryHost } from './historyHost.ts';
 import { createWorkboxBacklog, type WorkboxBacklog } from './workboxBacklog.ts';
 
 declare const self: ServiceWorkerGlobalScope;
@@ -34,7 +35,14 @@ const synced =
       });
 const workbox: WorkboxBacklog | undefined =
   remote === null ? undefined : createWorkboxBacklog(remote);
-const hosts: ActorHost[] = [local, ...lookupHosts, ...(synced === undefined ? [] : [synced])];
+/** `/hist/actors/`: the history benchmark's device, one sync round at a time. */
+const history: HistoryHost | undefined = remote === null ? undefined : createHistoryHost(remote);
+const hosts: ActorHost[] = [
+  local,
+  ...lookupHosts,
+  ...(synced === undefined ? [] : [synced]),
+  ...(history === undefined ? [] : [history.host]),
+];
 
 const jsonAnswer = (value: unknown) => Response.json(value);
 
@@ -95,7 +103,8 @@ self.addEventListener('fetch', (event) => {
     return;
   }
   if (!url.pathname.startsWith('/bench/')) return;
-  const answer = benchAnswer(event.request, url);
+  const answer =
+    history?.answer(url.pathname.split('/')[2], event.request) ?? benchAnswer(event.request, url);
   event.respondWith(
     (answer ?? Promise.resolve(new Response('no such bench route', { status: 404 }))).catch(
       (error: unknown) => new Response(String(error), { status: 500 }),

@@ -1,5 +1,12 @@
 /** The parts of a run; `BENCH_ONLY=latency,bundle` runs just those (all by default). */
-export const scenarioNames = ['latency', 'throughput', 'backlog', 'lookup', 'bundle'] as const;
+export const scenarioNames = [
+  'latency',
+  'throughput',
+  'backlog',
+  'lookup',
+  'bundle',
+  'history',
+] as const;
 export type ScenarioName = (typeof scenarioNames)[number];
 
 /** The scenarios `BENCH_ONLY` asks for; throws a RangeError naming an unknown one. */

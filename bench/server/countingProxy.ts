@@ -10,6 +10,9 @@ export interface RemoteCounts {
   byAnswer: Record<string, number>;
   /** Requests refused while down (the remote was unreachable). */
   refused: number;
+  /** Bytes the remote's clients sent (request lines, headers and bodies) and received (the same of the answers). */
+  bytesUp: number;
+  bytesDown: number;
 }
 
 /** A proxy in front of the remote that counts requests and can play an unreachable remote. */
@@ -28,7 +31,14 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
   const upstream = new URL(target);
   const agent = new Agent({ keepAlive: true });
   let up = true;
-  let counts: RemoteCounts = { byMethod: {}, byAnswer: {}, refused: 0 };
+  const fresh = (): RemoteCounts => ({
+    byMethod: {},
+    byAnswer: {},
+    refused: 0,
+    bytesUp: 0,
+    bytesDown: 0,
+  });
+  let counts = fresh();
   let origin = '';
   const bump = (table: Record<string, number>, name: string) => {
     table[name] = (table[name] ?? 0) + 1;
@@ -42,6 +52,9 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
     }
     const method = request.method ?? 'GET';
     bump(counts.byMethod, method);
+    const counted = counts;
+    counted.bytesUp += headBytes(`${method} ${request.url ?? '/'} HTTP/1.1`, request.rawHeaders);
+    request.on('data', (chunk: Buffer) => (counted.bytesUp += chunk.byteLength));
     const headers: IncomingHttpHeaders = { ...request.headers, host: upstream.host };
     const destination = headers['destination'];
     if (typeof destination === 'string' && destination.startsWith(origin)) {
@@ -51,6 +64,9 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
       { agent, host: upstream.hostname, port: upstream.port, method, path: request.url, headers },
       (reply) => {
         bump(counts.byAnswer, `${method} ${reply.statusCode ?? 0}`);
+        const status = `HTTP/1.1 ${reply.statusCode ?? 0} ${reply.statusMessage ?? ''}`;
+        counted.bytesDown += headBytes(status, reply.rawHeaders);
+        reply.on('data', (chunk: Buffer) => (counted.bytesDown += chunk.byteLength));
         response.writeHead(
           reply.statusCode ?? 502,
           reply.statusMessage,
@@ -77,7 +93,7 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
       return counts;
     },
     reset() {
-      counts = { byMethod: {}, byAnswer: {}, refused: 0 };
+      counts = fresh();
     },
     close: () =>
       new Promise<void>((done, fail) => {
@@ -105,4 +121,13 @@ function endToEnd(raw: string[]): string[] {
     if (!hopByHop.has(name.toLowerCase())) kept.push(name, raw[i + 1] ?? '');
   }
   return kept;
+}
+
+// The bytes of a message's start line and headers as HTTP/1.1 sends them (bodies are counted as they pass).
+function headBytes(startLine: string, raw: string[]): number {
+  let bytes = Buffer.byteLength(startLine) + 4;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    bytes += Buffer.byteLength(raw[i] ?? '') + Buffer.byteLength(raw[i + 1] ?? '') + 4;
+  }
+  return bytes;
 }

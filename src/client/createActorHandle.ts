@@ -1,3 +1,4 @@
+import { sha256Hex } from '../crypto/sha256Hex.ts';
 import type { ActorResult } from './ActorResult.ts';
 import type { ActorReceipt, ActorStatus, StateSnapshot } from './ActorViews.ts';
 import { checkActorId } from './actorId.ts';
@@ -16,11 +17,12 @@ export interface SendOptions {
    */
   key?: string;
   /**
-   * Your id for this operation ("checkout-cart-42"): a call with an intent
-   * already stored for this actor — unfinished or still unconfirmed, also
-   * from before a reload — reuses its key, so it takes effect once. Without
-   * one, an identical request (method, path, body, If-Match) that got no
-   * answer yet reuses its key.
+   * Your id for this operation ("checkout-cart-42"): the key is derived from
+   * it, so every call with this intent on this actor — online or offline,
+   * answered or not, in any tab, after a reload — is the same operation and
+   * takes effect once (while the receipt is kept). A new operation needs a
+   * new intent. Without one, an identical request (method, path, body,
+   * If-Match) that got no answer yet reuses its key.
    */
   intent?: string;
   /** Stops waiting and retrying (the call may still have reached the worker; its key stays stored). */
@@ -59,13 +61,16 @@ export function createActorHandle(core: ClientCore, id: string): ActorHandle {
   const actorId = checkActorId(id);
   const base = `${core.config.scope}${actorId}/`;
 
-  const deliver = <R>(
+  const deliver = async <R>(
     resource: 'tasks' | 'execute' | 'state',
     method: 'PUT' | 'POST',
     body: JsonObject,
     options: SetStateOptions,
   ) =>
-    core.deliver<R>(prepare(core, actorId, base + resource, method, body, options), options.signal);
+    core.deliver<R>(
+      await prepare(core, actorId, base + resource, method, body, options),
+      options.signal,
+    );
 
   return {
     id: actorId,
@@ -93,15 +98,15 @@ export function createActorHandle(core: ClientCore, id: string): ActorHandle {
   };
 }
 
-// Picks the key: the one given, else that of the same stored operation, else a fresh one.
-function prepare(
+// Picks the key: the one given, else that of the same stored operation, else the intent's, else a fresh one.
+async function prepare(
   core: ClientCore,
   actorId: string,
   path: string,
   method: string,
   value: JsonObject,
   options: SetStateOptions,
-): StoredOperation {
+): Promise<StoredOperation> {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('options must be an object');
   }
@@ -137,7 +142,10 @@ function prepare(
           );
   return {
     actorId,
-    key: options.key ?? existing?.key ?? crypto.randomUUID(),
+    key:
+      options.key ??
+      existing?.key ??
+      (intent === undefined ? crypto.randomUUID() : await intentKey(intent)),
     ...(intent === undefined ? {} : { intent }),
     method,
     path,
@@ -146,6 +154,16 @@ function prepare(
     stage: existing?.stage ?? 'sending',
     createdAt: existing?.createdAt ?? Date.now(),
   };
+}
+
+/**
+ * The key of an intent: a function of the intent alone, so the same intent is
+ * the same operation whether its first answer was final (201, forgotten at
+ * once) or pending (202, stored), in any tab and after any reload — for as
+ * long as the worker keeps the receipt and the remote the key.
+ */
+async function intentKey(intent: string): Promise<string> {
+  return `intent-${(await sha256Hex(intent)).slice(0, 32)}`;
 }
 
 function object(value: unknown, name: string): JsonObject {

@@ -197,6 +197,35 @@ describe('keys across a reload', () => {
     expect(worker.effects).toBe(1);
   });
 
+  it('an intent is one operation online as offline: one key, one effect', async () => {
+    const storage = new MemoryStorage();
+    const online = fakeWorker(); // answers 201: the call is final and forgotten at once
+    const a = await open({ fetch: online.fetch, storage })
+      .actor('ada')
+      .send({ drink: 'tea' }, { intent: 'order-1' });
+    const b = await open({ fetch: online.fetch, storage })
+      .actor('ada')
+      .send({ drink: 'tea' }, { intent: 'order-1' });
+    expect(b).toMatchObject({ key: a.key, replayed: true, status: 'done' });
+    expect(online.effects).toBe(1);
+
+    const offline = fakeWorker();
+    offline.confirm = false; // answers 202, then a sync round confirms it
+    const client = open({ fetch: offline.fetch, storage: new MemoryStorage() });
+    const c = await client.actor('ada').send({ drink: 'tea' }, { intent: 'order-1' });
+    offline.confirmAll();
+    // Another tab, or this one once the done receipt made it forget the call: nothing stored.
+    const d = await open({ fetch: offline.fetch, storage: new MemoryStorage() })
+      .actor('ada')
+      .send({ drink: 'tea' }, { intent: 'order-1' });
+    expect(d).toMatchObject({ key: c.key, replayed: true });
+    expect(offline.effects).toBe(1);
+    // Another actor, the same intent: another operation.
+    const other = await client.actor('bob').send({ drink: 'tea' }, { intent: 'order-1' });
+    expect(offline.effects).toBe(2);
+    expect(other.replayed).toBe(false);
+  });
+
   it('without an intent, two identical orders after their 202s are two orders', async () => {
     const worker = fakeWorker();
     worker.confirm = false;

@@ -186,6 +186,10 @@ async function main(): Promise<void> {
     }
     for (const messages of only.has('history') ? size.histories : []) {
       histories.push(await historyRun(server, work, messages));
+      // A long run keeps what it measured so far, should a later history fail.
+      await mkdir(join('bench', 'results'), { recursive: true });
+      const partial = join('bench', 'results', `history-partial-${size.name}.json`);
+      await writeFile(partial, `${JSON.stringify(histories)}\n`);
     }
   } finally {
     forget();

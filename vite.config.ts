@@ -23,8 +23,41 @@ export default defineConfig(({ mode }) => {
         external: ['idb', 'workbox-core', 'workbox-routing', 'saxen'],
       },
     },
+    plugins: [commandLine()],
   };
 });
+
+/**
+ * `npx actordav` (src/devRemote/bin.ts) is a Node program: built on its own after the library,
+ * so no chunk of it can end up shared with the worker or page bundles.
+ */
+function commandLine(): Plugin {
+  return {
+    name: 'actordav-command-line',
+    apply: 'build',
+    async closeBundle() {
+      await build({
+        configFile: false,
+        logLevel: 'warn',
+        build: {
+          ssr: resolve('src/devRemote/bin.ts'),
+          outDir: resolve('dist/bin'),
+          emptyOutDir: true,
+          target: 'node20',
+          rolldownOptions: {
+            // Resolved at run time: nephele is an optional dependency (src/devRemote/runCli.ts).
+            external: [/^node:/, 'nephele', '@nephele/adapter-file-system'],
+            output: {
+              entryFileNames: 'actordav.js',
+              chunkFileNames: '[name].js',
+              banner: (chunk) => (chunk.isEntry ? '#!/usr/bin/env node' : ''),
+            },
+          },
+        },
+      });
+    },
+  };
+}
 
 /** One build of an app's worker: its file at the app's root, and the constants it is built with. */
 interface WorkerBuild {

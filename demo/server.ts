@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import sirv from 'sirv';
 import { startAirplaneGate } from './airplaneGate.ts';
 import { demoRoutes } from './demoRoutes.ts';
-import { startEmbeddedWebdav } from './webdav/startEmbeddedWebdav.ts';
+import { startEmbeddedWebdav } from '../src/devRemote/startEmbeddedWebdav.ts';
 
 /**
  * Serves a built app (page + `/sw.js`) from `root`; resolves once listening.

@@ -1,4 +1,4 @@
-import type { BasicCredentials } from '../../demo/webdav/checkBasicAuth.ts';
+import type { BasicCredentials } from '../../src/devRemote/checkBasicAuth.ts';
 
 /** The WebDAV servers end-to-end tests run against. */
 export type WebdavServerKind = 'embedded' | 'lighttpd' | 'apache';

@@ -1,9 +1,9 @@
 import { Agent, createServer, request as forward } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { setCorsHeaders } from '../../demo/webdav/corsHeaders.ts';
+import { setCorsHeaders } from '../../src/devRemote/corsHeaders.ts';
 import { closeServer, listenLocally } from './localServer.ts';
-import { upstreamHeaders } from './upstreamHeaders.ts';
+import { upstreamHeaders } from '../../demo/upstreamHeaders.ts';
 
 /**
  * What the proxy does to a matching request:

@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { startEmbeddedWebdav } from '../../demo/webdav/startEmbeddedWebdav.ts';
+import { startEmbeddedWebdav } from '../../src/devRemote/startEmbeddedWebdav.ts';
 import { makeServerDirs } from './makeServerDirs.ts';
 import { startApache } from './startApache.ts';
 import { startLighttpd } from './startLighttpd.ts';

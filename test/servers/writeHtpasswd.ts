@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import type { BasicCredentials } from '../../demo/webdav/checkBasicAuth.ts';
+import type { BasicCredentials } from '../../src/devRemote/checkBasicAuth.ts';
 
 /**
  * Writes an htpasswd file with one user, readable by Apache and by lighttpd's htpasswd backend.

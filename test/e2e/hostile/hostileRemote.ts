@@ -1,7 +1,7 @@
 import { createServer, request as forward, type IncomingMessage } from 'node:http';
-import { setCorsHeaders } from '../../../demo/webdav/corsHeaders.ts';
+import { setCorsHeaders } from '../../../src/devRemote/corsHeaders.ts';
 import { closeServer, listenLocally } from '../../servers/localServer.ts';
-import { upstreamHeaders } from '../../servers/upstreamHeaders.ts';
+import { upstreamHeaders } from '../../../demo/upstreamHeaders.ts';
 
 /** A canned answer the hostile remote gives instead of the real server's. */
 export interface CannedAnswer {

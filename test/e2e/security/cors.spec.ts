@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '../support/fixtures.ts';
-import { startEmbeddedWebdav } from '../../../demo/webdav/startEmbeddedWebdav.ts';
+import { startEmbeddedWebdav } from '../../../src/devRemote/startEmbeddedWebdav.ts';
 import { startWebdavServer } from '../../servers/startWebdavServer.ts';
 import type { WebdavServer } from '../../servers/WebdavServer.ts';
 import { freshActor } from '../support/app.ts';

@@ -1,6 +1,6 @@
 import { createServer, request as forward } from 'node:http';
 import { closeServer, listenLocally } from '../../servers/localServer.ts';
-import { upstreamHeaders } from '../../servers/upstreamHeaders.ts';
+import { upstreamHeaders } from '../../../demo/upstreamHeaders.ts';
 
 /** The CORS policy a strict remote enforces: one origin, these methods and request headers. */
 export interface CorsPolicy {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from '@playwright/test';
 import { expect, test } from '../support/fixtures.ts';
-import type { BasicCredentials } from '../../../demo/webdav/checkBasicAuth.ts';
+import type { BasicCredentials } from '../../../src/devRemote/checkBasicAuth.ts';
 import { startFaultProxy, type FaultProxy } from '../../servers/faultProxy.ts';
 import { freePort } from '../../servers/freePort.ts';
 import { startWebdavServer } from '../../servers/startWebdavServer.ts';

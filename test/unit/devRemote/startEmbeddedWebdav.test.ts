@@ -2,8 +2,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it, expect } from 'vitest';
-import { startEmbeddedWebdav } from '../../../../demo/webdav/startEmbeddedWebdav.ts';
-import type { EmbeddedWebdav } from '../../../../demo/webdav/startEmbeddedWebdav.ts';
+import { startEmbeddedWebdav } from '../../../src/devRemote/startEmbeddedWebdav.ts';
+import type { EmbeddedWebdav } from '../../../src/devRemote/startEmbeddedWebdav.ts';
 
 const auth = { username: 'u', password: 'p' };
 const authorization = `Basic ${Buffer.from('u:p').toString('base64')}`;

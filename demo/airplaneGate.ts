@@ -2,6 +2,7 @@ import { createServer, request as httpRequest } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import { upstreamHeaders } from './upstreamHeaders.ts';
 
 /** A running gate: a pass-through to the remote that airplane mode cuts. */
 export interface AirplaneGate {
@@ -51,9 +52,11 @@ export async function startAirplaneGate(options: {
       new URL(request.url ?? '/', target.origin),
       {
         method: request.method,
+        // Host and MOVE's Destination name the gate, by whatever name the worker reached it:
+        // lighttpd and x/net/webdav answer 502 to a Destination on another host:port, and the
+        // worker's claims would never land.
         headers: {
-          ...request.headers,
-          host: target.host,
+          ...upstreamHeaders(request.headers, `http://${request.headers.host ?? ''}`, target),
           ...(authorization === undefined ? {} : { authorization }),
         },
       },

@@ -92,6 +92,7 @@ async function start(): Promise<void> {
 
   client.subscribe((event: ActorEvent) => {
     for (const outbox of outboxes) outbox.onEvent(event);
+    log.onEvent(event);
     refreshPending();
     if (event.type === 'sync' && event.phase === 'synced') refreshRemote();
   });

@@ -1,9 +1,8 @@
-import { ActorError, isActorError } from '../errors/ActorError.ts';
+import { ActorError } from '../errors/ActorError.ts';
 import { appendTask, matchesIfMatch, preconditionFailed, replaceState } from './builtinCommands.ts';
-import { canonicalJson } from './canonicalJson.ts';
 import type { Command, CommandContext, Commands } from './command.ts';
 import { stateType, taskType, type JsonObject, type Message } from './message.ts';
-import { runWithTimeout } from './runWithTimeout.ts';
+import { runCommand } from './runCommand.ts';
 import { stateEtag } from './stateEtag.ts';
 
 /** A state together with its ETag. */
@@ -26,6 +25,7 @@ export async function applyMessage(
   message: Message,
   context: CommandContext,
   turnTimeoutMs: number,
+  checkDeterminism = false,
 ): Promise<Applied> {
   if (message.ifMatch !== undefined && !matchesIfMatch(message.ifMatch, current.etag)) {
     return { ok: false, error: preconditionFailed(current.etag) };
@@ -34,33 +34,28 @@ export async function applyMessage(
   if (command === undefined) {
     return { ok: false, error: new ActorError('unknown-command', `No command "${message.type}"`) };
   }
-  try {
-    // User commands get their own copy: one that mutates and then throws must not leave a half-changed state.
-    const input = message.type.startsWith('@') ? current.state : structuredClone(current.state);
-    const { state, result } = await runWithTimeout(
-      () => command(input, message.payload, context),
-      turnTimeoutMs,
-    );
-    if (typeof state !== 'object' || state === null || Array.isArray(state)) {
-      throw new TypeError('A command must return { state } with a JSON object state');
-    }
-    const canonical = canonicalJson(state);
-    const next = {
-      state: JSON.parse(canonical) as JsonObject,
-      etag: await stateEtag(canonical),
-    };
-    return {
-      ok: true,
-      next,
-      result: result === undefined ? null : JSON.parse(canonicalJson(result)),
-    };
-  } catch (error) {
-    if (isActorError(error) && error.code === 'turn-timeout') return { ok: false, error };
-    return {
-      ok: false,
-      error: new ActorError('command-rejected', errorMessage(error), { cause: error }),
-    };
-  }
+  const run = await runCommand(
+    message.type,
+    command,
+    current.state,
+    message.payload,
+    context,
+    turnTimeoutMs,
+    checkDeterminism,
+  );
+  if (!run.ok) return run;
+  const next = { state: JSON.parse(run.state) as JsonObject, etag: await stateEtag(run.state) };
+  return { ok: true, next, result: JSON.parse(run.result) };
+}
+
+/**
+ * True for an error that is a fault of the command's code, not an answer to
+ * the message (`command-invalid`, `command-nondeterministic`): it is never
+ * stored. Acceptance refuses the message (the key stays free); a fold stops
+ * the device's run there, as for a command it lacks.
+ */
+export function isCommandFault(error: ActorError): boolean {
+  return error.code === 'command-invalid' || error.code === 'command-nondeterministic';
 }
 
 /** Whether `type` names a command these commands (or the built-ins) can run. */
@@ -72,8 +67,4 @@ function commandFor(commands: Commands, type: string): Command | undefined {
   if (type === taskType) return appendTask;
   if (type === stateType) return replaceState;
   return Object.hasOwn(commands, type) ? commands[type] : undefined;
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

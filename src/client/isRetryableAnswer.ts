@@ -1,7 +1,13 @@
 import type { ActorAnswer } from './ActorResult.ts';
 
-// Stored final answers: retrying them only replays the same answer.
-const finalCodes: ReadonlySet<string> = new Set(['turn-timeout', 'command-rejected']);
+// Stored final answers: retrying them only replays the same answer. A faulty command
+// (command-invalid, -nondeterministic) is not stored, but only a fixed release changes its answer.
+const finalCodes: ReadonlySet<string> = new Set([
+  'turn-timeout',
+  'command-rejected',
+  'command-invalid',
+  'command-nondeterministic',
+]);
 
 /**
  * Whether an answer is worth the same request again: a 5xx (the worker or a

@@ -22,6 +22,8 @@ export const problemCodes = {
   'precondition-failed': [412, 'If-Match does not match the current state'],
   'command-rejected': [409, 'The command rejected the message'],
   'turn-timeout': [500, 'The command ran past turnTimeoutMs'],
+  'command-invalid': [500, 'The command returned something other than { state, result }'],
+  'command-nondeterministic': [500, 'The command answered the same input in two ways'],
   'storage-full': [507, 'Storage quota exceeded on this device'],
   'too-many-pending': [503, 'Too many pending messages for this actor'],
   'internal-error': [500, 'Internal error'],

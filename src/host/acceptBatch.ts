@@ -1,4 +1,4 @@
-import { applyMessage } from '../actor/applyMessage.ts';
+import { applyMessage, isCommandFault } from '../actor/applyMessage.ts';
 import { ActorError } from '../errors/ActorError.ts';
 import { tooManyPending, type Queued } from '../mailbox/Mailbox.ts';
 import { actorRange } from '../store/actorRange.ts';
@@ -23,6 +23,7 @@ export interface AcceptBatchHost {
     | 'scope'
     | 'receiptTtlMs'
     | 'commandsVersion'
+    | 'checkDeterminism'
   >;
   deviceId(): Promise<string>;
   reads: SharedTransactions<'readonly'>;
@@ -82,8 +83,14 @@ export async function acceptBatch(
       message,
       context,
       config.turnTimeoutMs,
+      config.checkDeterminism,
     );
-    if (!applied.ok && applied.error.code === 'precondition-failed') {
+    // Refused, not stored: a failed If-Match changes nothing, and a faulty command's answer would
+    // say nothing of the message (a fixed release answers it), so its key stays free.
+    if (
+      !applied.ok &&
+      (applied.error.code === 'precondition-failed' || isCommandFault(applied.error))
+    ) {
       letter.refuse(applied.error);
       continue;
     }

@@ -51,6 +51,13 @@ export interface ActorHostOptions {
    * checkpoint's (DESIGN.md §6a). Default 1000.
    */
   checkpointEvery?: number;
+  /**
+   * Runs every command twice on the same input and answers a difference
+   * `500 command-nondeterministic` (a command calling `Date.now()` or
+   * `Math.random()`), storing nothing. For development builds:
+   * `checkDeterminism: import.meta.env.DEV`. Default false.
+   */
+  checkDeterminism?: boolean;
 }
 
 /** The options with every default filled in, checked once. */
@@ -77,6 +84,7 @@ export function normalizeOptions(options: ActorHostOptions = {}): HostConfig {
     retireAfterMs: options.retireAfterMs ?? 30 * 24 * 60 * 60 * 1000,
     commandsVersion: options.commandsVersion ?? 0,
     checkpointEvery: options.checkpointEvery ?? 1000,
+    checkDeterminism: options.checkDeterminism ?? false,
   };
   // `.` and `..` segments would be folded away by URL parsing and never match.
   if (!/^\/([A-Za-z0-9._~-]+\/)*$/.test(config.scope) || /\/\.{1,2}\//.test(config.scope)) {
@@ -95,6 +103,9 @@ export function normalizeOptions(options: ActorHostOptions = {}): HostConfig {
   nonNegativeInteger('commandsVersion', config.commandsVersion);
   if (config.onDuplicateInFlight !== 'wait' && config.onDuplicateInFlight !== 'reject') {
     throw new TypeError('options.onDuplicateInFlight must be "wait" or "reject"');
+  }
+  if (typeof config.checkDeterminism !== 'boolean') {
+    throw new TypeError('options.checkDeterminism must be a boolean');
   }
   if (typeof config.dbName !== 'string' || config.dbName === '') {
     throw new TypeError('options.dbName must be a non-empty string');

@@ -1,4 +1,9 @@
-import { applyMessage, hasCommand, type VersionedState } from '../actor/applyMessage.ts';
+import {
+  applyMessage,
+  hasCommand,
+  isCommandFault,
+  type VersionedState,
+} from '../actor/applyMessage.ts';
 import { canonicalJson } from '../actor/canonicalJson.ts';
 import type { Commands } from '../actor/command.ts';
 import { stateEtag } from '../actor/stateEtag.ts';
@@ -95,8 +100,9 @@ export async function fold(input: FoldInput): Promise<VersionFile | undefined> {
         context,
         input.turnTimeoutMs,
       );
-      // A timeout says how fast this device is, not what the message means: a later fold runs it again.
-      if (!applied.ok && applied.error.code === 'turn-timeout') {
+      // A timeout says how fast this device is, and a faulty command what this release is, not what
+      // the message means: a later fold (a faster device, a fixed release) runs it again.
+      if (!applied.ok && (applied.error.code === 'turn-timeout' || isCommandFault(applied.error))) {
         stopped.add(logged.deviceId);
         continue;
       }

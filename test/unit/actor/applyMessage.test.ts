@@ -245,24 +245,57 @@ describe('applyMessage: user commands', () => {
     ['a string', 'state'],
     ['a number', 1],
     ['undefined', undefined],
-  ])('rejects a command that returns %s as its state', async (_label, state) => {
-    const odd: Commands = { odd: () => ({ state: state as JsonObject }) };
-    expect(errorOf(await apply(await versioned({}), { type: 'odd', payload: {} }, odd))?.code).toBe(
-      'command-rejected',
-    );
+  ])(
+    'answers command-invalid (500, naming it) to a command that returns %s as its state',
+    async (_label, state) => {
+      const odd: Commands = { odd: () => ({ state: state as JsonObject }) };
+      const error = errorOf(await apply(await versioned({}), { type: 'odd', payload: {} }, odd));
+      expect([error?.code, error?.status]).toEqual(['command-invalid', 500]);
+      expect(error?.message).toContain('"odd"');
+    },
+  );
+
+  it('answers command-invalid to a command that returns nothing, not a rejection', async () => {
+    const odd: Commands = { forgot: () => undefined as never };
+    const error = errorOf(await apply(await versioned({}), { type: 'forgot', payload: {} }, odd));
+    expect(error?.code).toBe('command-invalid');
+    expect(error?.message).toMatch(/Command "forgot" returned undefined/);
   });
 
-  it('rejects a command whose state or result has no JSON form', async () => {
+  it('answers command-invalid to a command whose state or result has no JSON form', async () => {
     const odd: Commands = {
       bigState: () => ({ state: { n: 1n } }),
       bigResult: (state: JsonObject) => ({ state, result: { n: 1n } }),
     };
     expect(
       errorOf(await apply(await versioned({}), { type: 'bigState', payload: {} }, odd))?.code,
-    ).toBe('command-rejected');
+    ).toBe('command-invalid');
     expect(
       errorOf(await apply(await versioned({}), { type: 'bigResult', payload: {} }, odd))?.code,
-    ).toBe('command-rejected');
+    ).toBe('command-invalid');
+  });
+
+  it('with checkDeterminism, runs a command twice and answers a difference command-nondeterministic', async () => {
+    let calls = 0;
+    const commands: Commands = {
+      counter: (state: JsonObject) => ({ state, result: ++calls }),
+      fixed: (state: JsonObject, _payload, { at }) => ({ state: { ...state, at }, result: at }),
+      flaky: () => {
+        if (++calls % 2 === 0) throw new Error('sometimes');
+        return { state: {} };
+      },
+    };
+    const run = (type: string, check: boolean) =>
+      applyMessage(commands, current, { type, payload: {} }, context, 1000, check);
+    const current = await versioned({});
+    const error = errorOf(await run('counter', true));
+    expect([error?.code, error?.status]).toEqual(['command-nondeterministic', 500]);
+    expect(error?.message).toContain('"counter"');
+    expect(errorOf(await run('flaky', true))?.code).toBe('command-nondeterministic');
+    expect(nextOf(await run('fixed', true)).result).toBe(context.at);
+    calls = 0;
+    expect(nextOf(await run('counter', false)).result).toBe(1);
+    expect(calls).toBe(1);
   });
 
   it('fails a command that runs past the turn timeout with turn-timeout', async () => {

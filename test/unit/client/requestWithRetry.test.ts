@@ -94,6 +94,15 @@ describe('requestWithRetry', () => {
     expect(replay.seen).toHaveLength(1);
   });
 
+  it.each(['command-invalid', 'command-nondeterministic'])(
+    'does not retry %s: only a fixed release of the command changes that answer',
+    async (code) => {
+      const { fetch, seen } = scriptedFetch(problem(500, code, 'bug'), json(200, {}));
+      await settle(requestWithRetry(configWith(fetch), request));
+      expect(seen).toHaveLength(1);
+    },
+  );
+
   it('gives up after maxAttempts with the last failure as cause', async () => {
     const { fetch, seen } = scriptedFetch(failedToFetch());
     const result = await settle(

@@ -20,6 +20,7 @@ describe('normalizeOptions', () => {
       dbName: 'actordav',
       commandsVersion: 0,
       checkpointEvery: 1000,
+      checkDeterminism: false,
     });
   });
 
@@ -99,6 +100,12 @@ describe('normalizeOptions', () => {
     expect(() => normalizeOptions(bad)).toThrow(/options\.onDuplicateInFlight/);
     expect(() => normalizeOptions({ dbName: '' })).toThrow(TypeError);
     expect(() => normalizeOptions({ dbName: '' })).toThrow(/options\.dbName/);
+  });
+
+  it('refuses a checkDeterminism that is not a boolean, naming it', () => {
+    const bad = { checkDeterminism: 'yes' } as unknown as ActorHostOptions;
+    expect(() => normalizeOptions(bad)).toThrow(/options\.checkDeterminism/);
+    expect(normalizeOptions({ checkDeterminism: true }).checkDeterminism).toBe(true);
   });
 
   it('refuses a command that is not a function, naming it', () => {

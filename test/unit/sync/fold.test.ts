@@ -702,6 +702,26 @@ describe('fold: rolling upgrades stop a run, never finalise (DESIGN.md §6b)', (
     expect(statuses).not.toContain(500);
   });
 
+  it('stops the run at a command that returns no { state } (command-invalid), never finalising it', async () => {
+    const { commands, runs } = syncCommands();
+    const next = await mustFold({
+      commands: { ...commands, broken: () => undefined as never },
+      segments: [
+        segment(deviceA, 1, [{ at: T0 + 10 }, { at: T0 + 40 }]),
+        segment(deviceB, 1, [
+          { at: T0 + 20 },
+          { at: T0 + 30, message: { type: 'broken', payload: {} } },
+          { at: T0 + 35 },
+        ]),
+      ],
+    });
+    expect(runs.add).toBe(3);
+    expect(logOf(next)).toEqual(['a1', 'b1', 'a2']);
+    expect(next.devices[deviceB]?.seq).toBe(1);
+    expect(Object.keys(next.devices[deviceB]?.results ?? {})).toEqual(['1']);
+    expect(next.keys['b2']).toBeUndefined();
+  });
+
   it('still stores a throwing command as a final 409 command-rejected and folds on past it', async () => {
     const run = segment(deviceB, 1, [
       { at: T0 + 1, message: { type: 'fail', payload: {} } },

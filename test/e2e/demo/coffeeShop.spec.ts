@@ -1,6 +1,7 @@
 import { type BrowserContext, type Page, type TestInfo } from '@playwright/test';
 import { expect, test } from '../support/fixtures.ts';
 import { skipWithout } from '../support/engines.ts';
+import { readHead } from '../support/remoteFiles.ts';
 import { startDemoServer, type DemoServer } from './demoServer.ts';
 
 // One demo server, one browser context (one worker, one IndexedDB) and one page for the file:
@@ -176,6 +177,11 @@ test('airplane mode: orders wait on the device, then reach the remote exactly on
       });
       await expect(tab.locator('#count-pending')).toHaveText('0');
     }
+    // The answer that came back 202 follows its receipt to confirmed, as the outbox did.
+    await expect(page.locator(`#answers li[data-key="${key}"]`)).toHaveAttribute(
+      'data-status',
+      'confirmed',
+    );
     await expect(page.locator('#count-remote')).toHaveText(String(remote + 1), { timeout: 15_000 });
     expect((await remoteHead('ada')).tasks.filter((task) => task.key === key)).toHaveLength(1);
     await attachScreenshot(page, test.info(), 'airplane-mode-confirmed');
@@ -227,15 +233,6 @@ test('the shell opens and takes orders with no network at all', async ({ browser
 
 /** The newest version of a barista on the remote, read straight from the WebDAV server. */
 async function remoteHead(barista: string): Promise<{ tasks: { key: string }[] }> {
-  const listing = await fetch(`${server.davUrl}${barista}/v/`, {
-    method: 'PROPFIND',
-    headers: { Depth: '1' },
-  });
-  const numbers = [...(await listing.text()).matchAll(/\/v\/(\d{12})\//g)].map((m) => m[1] ?? '');
-  const head = numbers.sort().at(-1);
-  if (head === undefined) return { tasks: [] };
-  const file = (await (await fetch(`${server.davUrl}${barista}/v/${head}/state.json`)).json()) as {
-    state: { tasks?: { key: string }[] };
-  };
-  return { tasks: file.state.tasks ?? [] };
+  const head = await readHead({ url: server.davUrl }, barista);
+  return { tasks: (head?.state['tasks'] ?? []) as { key: string }[] };
 }

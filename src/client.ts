@@ -6,9 +6,12 @@
  * ```ts
  * import { createActorClient, registerActors } from 'actordav/client';
  *
+ * import type { commands } from './commands'; // the worker's, `satisfies Commands`
+ *
  * await registerActors('/sw.js');
- * const client = createActorClient();
- * const { status, receiptUrl } = await client.actor('alice').execute('deposit', { amount: 5 });
+ * const client = createActorClient<typeof commands>();
+ * const deposited = await client.actor('alice').execute('deposit', { amount: 5 });
+ * if (deposited.status === 'done') console.log(deposited.result.balance); // typed by the command
  * ```
  */
 export {
@@ -29,8 +32,19 @@ export type {
   SetStateOptions,
 } from './client/createActorHandle.ts';
 export type { ActorClientOptions, RetryOptions } from './client/clientOptions.ts';
-export type { ActorAnswer, ActorResult, MessageBody, Problem } from './client/ActorResult.ts';
+export type {
+  ActorAnswer,
+  ActorResult,
+  DoneResult,
+  MessageBody,
+  PendingResult,
+  Problem,
+} from './client/ActorResult.ts';
+export type { ExecuteArgs, TypedExecute, UntypedExecute } from './client/createActorHandle.ts';
+export type { CommandName, PayloadOf, ResultOf } from './client/commandTypes.ts';
+export type { Commands } from './actor/command.ts';
 export type { ActorReceipt, ActorStatus, StateSnapshot } from './client/ActorViews.ts';
+export type { RemoteStatus, SyncProblem } from './http/types.ts';
 export type { PendingActor, PendingOperation } from './client/PendingOperation.ts';
 export type { ActorEventListener } from './client/EventHub.ts';
 export {

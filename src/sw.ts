@@ -13,6 +13,15 @@ export type { Command, CommandContext, CommandResult, Commands } from './actor/c
 export type { JsonObject } from './actor/message.ts';
 export { ActorError, isActorError, type ProblemExtensions } from './errors/ActorError.ts';
 export type { ProblemCode } from './errors/problemCodes.ts';
+export type {
+  ActorAnswer,
+  ActorReceipt,
+  ActorStatus,
+  MessageBody,
+  Problem,
+  RemoteStatus,
+  SyncProblem,
+} from './http/types.ts';
 export { syncTag } from './host/createActorHost.ts';
 export type { RemoteOptions, RemoteHeaders } from './webdav/remoteConfig.ts';
 export type { RemoteChoiceOptions } from './webdav/remoteChoice.ts';

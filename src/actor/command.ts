@@ -13,10 +13,13 @@ export interface CommandContext {
   seq: number;
 }
 
-/** A command's new state and the result its caller gets. */
-export interface CommandResult<S extends JsonObject = JsonObject> {
+/**
+ * A command's new state and the result its caller gets (`null` when absent). `S` may be an
+ * interface: it needs only to be an object, as JSON states are.
+ */
+export interface CommandResult<S extends object = JsonObject, R = unknown> {
   state: S;
-  result?: unknown;
+  result?: R;
 }
 
 /**
@@ -25,13 +28,17 @@ export interface CommandResult<S extends JsonObject = JsonObject> {
  * its own actor would deadlock its mailbox. Throwing rejects the message;
  * the rejection is stored and replayed like any answer.
  */
-export type Command<S extends JsonObject = JsonObject, P extends JsonObject = JsonObject> = (
+export type Command<S extends object = JsonObject, P extends object = JsonObject, R = unknown> = (
   state: S,
   payload: P,
   context: CommandContext,
-) => CommandResult<S> | Promise<CommandResult<S>>;
+) => CommandResult<S, R> | Promise<CommandResult<S, R>>;
 
-/** The commands an actor host runs, by name (the `type` of an execute body). */
+/**
+ * The commands an actor host runs, by name (the `type` of an execute body). Check an object
+ * against it with `satisfies Commands`, not a `: Commands` annotation, so that `typeof commands`
+ * keeps each name, payload and result for `createActorClient<typeof commands>()`.
+ */
 // Commands are looked up by name at run time, so their own state and payload types are erased here.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Commands = Record<string, Command<any, any>>;

@@ -1,37 +1,8 @@
-/** An RFC 9457 problem+json body as the worker writes it: always with a stable `code`. */
-export interface Problem {
-  type?: string;
-  title?: string;
-  status?: number;
-  detail?: string;
-  instance?: string;
-  code?: string;
-  [extension: string]: unknown;
-}
+import type { ActorAnswer, MessageBody, Problem } from '../http/types.ts';
 
-/** An answer as the client received it: header names lower-case, the body parsed when JSON. */
-export interface ActorAnswer<B = unknown> {
-  status: number;
-  headers: Record<string, string>;
-  body: B;
-}
+export type { ActorAnswer, MessageBody, Problem } from '../http/types.ts';
 
-/**
- * The body of the worker's answer to an accepted message: the final
- * `result`, or while pending the result computed locally (or the local
- * rejection as `problem`, which the remote may yet overturn).
- */
-export interface MessageBody<R = unknown> {
-  key: string;
-  status: 'done' | 'pending';
-  result: R | null;
-  problem?: Problem;
-}
-
-/** How an unsafe call ended, once the worker answered 2xx. */
-export interface ActorResult<R = unknown> {
-  /** `done`: final (confirmed by the remote, or no remote); `pending`: 202, committed on this device only. */
-  status: 'done' | 'pending';
+interface AnsweredCall<R> {
   /** The Idempotency-Key the message went under. */
   key: string;
   answer: ActorAnswer<MessageBody<R>>;
@@ -40,3 +11,26 @@ export interface ActorResult<R = unknown> {
   /** True when the worker replayed a stored answer (`Idempotent-Replayed: true`). */
   replayed: boolean;
 }
+
+/** A final answer (confirmed by the remote, or no remote): the command's `result`. */
+export interface DoneResult<R = unknown> extends AnsweredCall<R> {
+  status: 'done';
+  /** The command's result (`answer.body.result`). */
+  result: R;
+  problem?: undefined;
+}
+
+/**
+ * A `202`, committed on this device only: the result computed locally, or, when the
+ * command threw locally, `result: null` and the rejection as `problem` (the fold on the
+ * remote's state may yet accept it).
+ */
+export interface PendingResult<R = unknown> extends AnsweredCall<R> {
+  status: 'pending';
+  /** The local result (`answer.body.result`), or null when the command threw locally. */
+  result: R | null;
+  problem?: Problem;
+}
+
+/** How an unsafe call ended, once the worker answered 2xx. Check `status` to narrow `result`. */
+export type ActorResult<R = unknown> = DoneResult<R> | PendingResult<R>;

@@ -56,13 +56,17 @@ export class ClientCore {
     if (answer.status < 200 || answer.status > 299) {
       throw new ActorHttpError(answer, { actorId, key });
     }
-    return {
-      status: answer.status === 202 ? 'pending' : 'done',
+    const call = {
       key,
       answer: answer as ActorAnswer<MessageBody<R>>,
       receiptUrl: this.receiptPath(actorId, key),
       replayed: answer.headers['idempotent-replayed'] === 'true',
     };
+    const body = call.answer.body as Partial<MessageBody<R>> | null;
+    const result = (typeof body === 'object' ? body?.result : undefined) ?? null;
+    if (answer.status !== 202) return { status: 'done', ...call, result: result as R };
+    const problem = typeof body === 'object' ? body?.problem : undefined;
+    return { status: 'pending', ...call, result, ...(problem === undefined ? {} : { problem }) };
   }
 
   /** GETs a resource with retries; anything but 2xx is an ActorHttpError. */

@@ -1,3 +1,4 @@
+import type { Commands } from '../actor/command.ts';
 import type { ActorEvent } from '../events/actorEvent.ts';
 import type { ActorResult } from './ActorResult.ts';
 import type { ActorReceipt } from './ActorViews.ts';
@@ -16,10 +17,10 @@ export interface ResumedOperation {
   outcome: PromiseSettledResult<ActorResult>;
 }
 
-/** The page's side of actordav. */
-export interface ActorClient {
+/** The page's side of actordav; `C` is the worker's `typeof commands` when given. */
+export interface ActorClient<C extends Commands = Commands> {
   /** A handle on one actor (the id is checked as the worker checks it: TypeError if invalid). */
-  actor(id: string): ActorHandle;
+  actor(id: string): ActorHandle<C>;
   /**
    * Hears every receipt (`pending` on acceptance, `done`/`failed` on
    * confirmation) and sync round the worker broadcasts, from every tab's
@@ -55,6 +56,11 @@ export interface ActorClient {
  * that is not confirmed yet. It listens (BroadcastChannel, and `online` to
  * ask the worker for a sync) until `close()`.
  *
+ * Pass the worker's commands as a type, `createActorClient<typeof commands>()`, and `execute`
+ * checks each command's name and payload at compile time and types its `result` (declare the
+ * commands with `satisfies Commands`, so their names survive; import them with `import type`,
+ * so no worker code reaches the page).
+ *
  * @example
  * ```ts
  * import { createActorClient, registerActors } from 'actordav/client';
@@ -67,7 +73,9 @@ export interface ActorClient {
  * const stop = client.subscribe((event) => console.log(event));
  * ```
  */
-export function createActorClient(options: ActorClientOptions = {}): ActorClient {
+export function createActorClient<C extends Commands = Commands>(
+  options: ActorClientOptions = {},
+): ActorClient<C> {
   const config = normalizeClientOptions(options);
   const store = new OperationStore(config.storage, config.scope);
   const core = new ClientCore(config, store);
@@ -163,7 +171,7 @@ export function createActorClient(options: ActorClientOptions = {}): ActorClient
   };
 
   return {
-    actor: (id) => createActorHandle(core, id),
+    actor: (id) => createActorHandle<C>(core, id),
     subscribe: (listener) => hub.subscribe(listener),
     async pending(actorId) {
       if (actorId !== undefined) checkActorId(actorId);

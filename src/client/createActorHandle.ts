@@ -1,8 +1,10 @@
 import { sha256Hex } from '../crypto/sha256Hex.ts';
+import type { Commands } from '../actor/command.ts';
 import type { ActorResult } from './ActorResult.ts';
 import type { ActorReceipt, ActorStatus, StateSnapshot } from './ActorViews.ts';
 import { checkActorId } from './actorId.ts';
 import type { ClientCore } from './ClientCore.ts';
+import type { CommandName, IsUntyped, PayloadOf, ResultOf } from './commandTypes.ts';
 import { keyHeader } from './keyHeader.ts';
 import type { StoredOperation } from './OperationStore.ts';
 
@@ -35,17 +37,39 @@ export interface SetStateOptions extends SendOptions {
   ifMatch?: string;
 }
 
-/** One actor, seen from the page. Every unsafe call retries under one Idempotency-Key. */
-export interface ActorHandle {
+/** The arguments after a command's name: its payload (optional when it needs none), then options. */
+export type ExecuteArgs<F> =
+  object extends PayloadOf<F>
+    ? [payload?: PayloadOf<F>, options?: SendOptions]
+    : [payload: PayloadOf<F>, options?: SendOptions];
+
+/** `execute` when the client knows the commands: names, payloads and results checked. */
+export type TypedExecute<C extends Commands> = <K extends CommandName<C>>(
+  type: K,
+  ...args: ExecuteArgs<C[K]>
+) => Promise<ActorResult<ResultOf<C[K]>>>;
+
+/** `execute` of a client created without the commands' type: any name, any object. */
+export type UntypedExecute = <R = unknown>(
+  type: string,
+  payload?: object,
+  options?: SendOptions,
+) => Promise<ActorResult<R>>;
+
+/**
+ * One actor, seen from the page. Every unsafe call retries under one Idempotency-Key.
+ * `C` is the worker's `typeof commands` (see `createActorClient`).
+ */
+export interface ActorHandle<C extends Commands = Commands> {
   readonly id: string;
   /** `PUT {scope}{id}/tasks`: appends `task` to the actor's task log (201 → `done`, 202 → `pending`). */
   send<R = unknown>(task: object, options?: SendOptions): Promise<ActorResult<R>>;
-  /** `POST {scope}{id}/execute`: runs the registered command `type` with `payload` (its `type` is set to `type`). */
-  execute<R = unknown>(
-    type: string,
-    payload?: object,
-    options?: SendOptions,
-  ): Promise<ActorResult<R>>;
+  /**
+   * `POST {scope}{id}/execute`: runs the registered command `type` with `payload` (its `type`
+   * is set to `type`). With the commands' type, a name the worker lacks, a payload the command
+   * does not take, or a wrong use of its result is a compile error.
+   */
+  readonly execute: IsUntyped<C> extends true ? UntypedExecute : TypedExecute<C>;
   /** `PUT {scope}{id}/state`: replaces the state, if `ifMatch` matches when given. */
   setState(state: object, options?: SetStateOptions): Promise<ActorResult<{ etag: string }>>;
   /** `GET {scope}{id}/state`: this device's state (confirmed plus pending) and its ETag. */
@@ -57,7 +81,16 @@ export interface ActorHandle {
 }
 
 /** Builds the handle of one actor; the id is checked as the worker checks it. Internal. */
-export function createActorHandle(core: ClientCore, id: string): ActorHandle {
+export function createActorHandle<C extends Commands = Commands>(
+  core: ClientCore,
+  id: string,
+): ActorHandle<C> {
+  return untypedHandle(core, id);
+}
+
+// The worker's answers are JSON at run time: the commands' types are the caller's word on them,
+// as `state<S>()` takes the caller's word on the state. `execute` is one function either way.
+function untypedHandle(core: ClientCore, id: string): ActorHandle {
   const actorId = checkActorId(id);
   const base = `${core.config.scope}${actorId}/`;
 
@@ -76,7 +109,7 @@ export function createActorHandle(core: ClientCore, id: string): ActorHandle {
     id: actorId,
     // async, so that a bad argument rejects like every other failure instead of throwing.
     send: async (task, options = {}) => deliver('tasks', 'PUT', object(task, 'task'), options),
-    async execute(type, payload = {}, options = {}) {
+    async execute(type: string, payload: object = {}, options: SendOptions = {}) {
       if (typeof type !== 'string' || type === '') {
         throw new TypeError('execute(type): type must be a non-empty string');
       }

@@ -1,6 +1,7 @@
 import { ActorError } from '../errors/ActorError.ts';
 import { jsonAnswer, type StoredAnswer } from '../http/answer.ts';
 import type { Route } from '../http/parseRoute.ts';
+import type { ActorReceipt, ActorStatus, SyncProblem } from '../http/types.ts';
 import { countPending } from '../store/outbox.ts';
 import { liveReceipt } from '../store/receipts.ts';
 import type { ActorDb } from '../store/openDb.ts';
@@ -44,7 +45,11 @@ export async function readResource(
   return jsonAnswer(200, state, [['etag', etag]]);
 }
 
-async function statusView(host: ReadHost, actorId: string, record: ActorRecord | undefined) {
+async function statusView(
+  host: ReadHost,
+  actorId: string,
+  record: ActorRecord | undefined,
+): Promise<ActorStatus> {
   const { sync } = host;
   const syncState = sync?.state(actorId);
   return {
@@ -54,13 +59,14 @@ async function statusView(host: ReadHost, actorId: string, record: ActorRecord |
     pending: await countPending(await host.db(), actorId),
     lastSyncedAt:
       record?.lastSyncedAt === undefined ? null : new Date(record.lastSyncedAt).toISOString(),
-    lastError: syncState?.lastError ?? null,
+    // The engine records only SyncError codes there (SyncEngine's round wraps anything else).
+    lastError: (syncState?.lastError ?? null) as SyncProblem | null,
     syncing: syncState?.syncing ?? false,
     remote: sync === undefined ? null : sync.remote(actorId),
   };
 }
 
-function receiptView(receipt: ReceiptRecord) {
+function receiptView(receipt: ReceiptRecord): ActorReceipt {
   return {
     actorId: receipt.actorId,
     key: receipt.key,

@@ -1,6 +1,7 @@
 import { isActorError, ActorError } from '../errors/ActorError.ts';
 import { problemCodes } from '../errors/problemCodes.ts';
 import { jsonAnswer, type StoredAnswer } from './answer.ts';
+import type { Problem } from './types.ts';
 
 /**
  * The single place where errors become HTTP: an RFC 9457 problem+json answer
@@ -15,7 +16,7 @@ export function problemAnswer(error: unknown, instance?: string): StoredAnswer {
   if (known.code === 'internal-error')
     console.error('actordav: internal error', known.cause ?? known);
   const [, title] = problemCodes[known.code];
-  const problem = {
+  const problem: Problem = {
     type: `urn:actordav:problem:${known.code}`,
     title,
     status: known.status,

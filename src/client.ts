@@ -59,6 +59,11 @@ export {
 } from './client/errors/RetriesExhaustedError.ts';
 export { NoWorkerError, isNoWorkerError } from './client/errors/NoWorkerError.ts';
 export {
+  NotControlledError,
+  isNotControlledError,
+  type NotControlledCode,
+} from './client/errors/NotControlledError.ts';
+export {
   eventChannelName,
   type ActorEvent,
   type ReceiptEvent,

@@ -25,6 +25,7 @@ export interface MessageEventLike extends ExtendableEventLike {
 export interface WorkerScopeLike {
   readonly location: { readonly origin: string };
   readonly registration?: { readonly sync?: { register(tag: string): Promise<void> } };
+  readonly clients: { claim(): Promise<void> };
   addEventListener(type: 'fetch', listener: (event: FetchEventLike) => void): void;
   addEventListener(type: 'activate', listener: (event: ExtendableEventLike) => void): void;
   addEventListener(type: 'sync', listener: (event: SyncEventLike) => void): void;

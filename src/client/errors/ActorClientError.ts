@@ -1,12 +1,17 @@
 /** The `name` of every error `actordav/client` throws; guards compare it, not prototypes. */
 export type ActorClientErrorName =
-  'ActorClientError' | 'ActorHttpError' | 'RetriesExhaustedError' | 'NoWorkerError';
+  | 'ActorClientError'
+  | 'ActorHttpError'
+  | 'RetriesExhaustedError'
+  | 'NoWorkerError'
+  | 'NotControlledError';
 
 const names: ReadonlySet<string> = new Set<ActorClientErrorName>([
   'ActorClientError',
   'ActorHttpError',
   'RetriesExhaustedError',
   'NoWorkerError',
+  'NotControlledError',
 ]);
 
 /**

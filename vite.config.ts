@@ -16,7 +16,11 @@ export default defineConfig(({ mode }) => {
     build: {
       target: 'es2022',
       lib: {
-        entry: { sw: resolve('src/sw.ts'), client: resolve('src/client.ts') },
+        entry: {
+          sw: resolve('src/sw.ts'),
+          client: resolve('src/client.ts'),
+          workbox: resolve('src/workbox.ts'),
+        },
         formats: ['es'],
       },
       rolldownOptions: {

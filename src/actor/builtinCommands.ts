@@ -2,7 +2,7 @@ import { ActorError } from '../errors/ActorError.ts';
 import type { Command } from './command.ts';
 import type { JsonObject } from './message.ts';
 
-/** `PUT tasks`: appends `{key, task, at}` to `state.tasks` (DESIGN.md §5). */
+/** `PUT tasks`: appends `{key, task, at}` to `state.tasks` ([routes](https://github.com/actordav/actordav/blob/main/docs/PROTOCOL.md#routes)). */
 export const appendTask: Command = (state, task, { key, at }) => {
   const tasks: unknown = state['tasks'] ?? [];
   if (!Array.isArray(tasks)) throw new TypeError('state.tasks is not an array');

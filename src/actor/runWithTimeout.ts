@@ -3,7 +3,7 @@ import { ActorError } from '../errors/ActorError.ts';
 /**
  * Runs a turn, failing it with `turn-timeout` after `timeoutMs`. A command
  * stuck in a synchronous loop cannot be interrupted in JavaScript; a stuck
- * promise can, and must not hold the actor's lock forever (DESIGN.md §3).
+ * promise can, and must not hold the actor's lock forever ([invariants](https://github.com/actordav/actordav/blob/main/docs/ARCHITECTURE.md#invariants)).
  */
 export async function runWithTimeout<T>(turn: () => T | Promise<T>, timeoutMs: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -1,4 +1,3 @@
-import { Route } from 'workbox-routing';
 import { ActorLocks } from '../mailbox/ActorLocks.ts';
 import { Mailbox } from '../mailbox/Mailbox.ts';
 import { sweepExpiredReceipts } from '../store/receipts.ts';
@@ -10,10 +9,12 @@ import { hostStore } from './hostStore.ts';
 import { ReceiptLookups } from './ReceiptLookups.ts';
 import { normalizeOptions, type ActorHostOptions } from './options.ts';
 import { tabEvents } from './tabEvents.ts';
-import { warnFirstErrors } from './warnFirstErrors.ts';
 import { workerScope, type ExtendableEventLike, type KeepAlive } from './workerScope.ts';
 
-/** A running actor host: answer requests yourself, `listen()`, or register its Workbox routes. */
+/**
+ * A running actor host: `listen()`, answer requests yourself (`matches` and `handle`), or
+ * register Workbox routes built from it (`actordav/workbox`).
+ */
 export interface ActorHost {
   /** True for a URL on the worker's origin under the host's scope. */
   matches(url: URL): boolean;
@@ -21,20 +22,17 @@ export interface ActorHost {
   handle(request: Request, event?: ExtendableEventLike): Promise<Response>;
   /**
    * Adds the worker's listeners: `fetch` for the scope (anything else goes on
-   * to the network), `activate` (which claims the open pages, as
-   * `registerActors()` waits for control), and those of `listenForSync`.
+   * to the network), `activate`, and those of `listenForSync`.
    */
   listen(): void;
   /**
    * With a remote, the sync triggers besides accepted messages: this worker's
    * start, Background Sync (`sync`), and `message` (`{type: 'actordav:sync'}`
    * from a page; with `urgent: true`, a page that came online, it may cut a
-   * backoff short). `listen()` calls it; call it yourself when you use
-   * `routes` instead.
+   * backoff short). `listen()` calls it; call it yourself when you route
+   * requests another way (Workbox routes from `actordav/workbox`).
    */
   listenForSync(): void;
-  /** One Workbox route per method, for `routes.forEach((route) => registerRoute(route))`. */
-  readonly routes: readonly Route[];
   /**
    * Syncs every known actor now, even out of a backoff at most once per 5 s
    * (no-op without a remote); resolves when the rounds rest.
@@ -47,8 +45,6 @@ export interface ActorHost {
 /** The Background Sync tag the host registers and answers. */
 export const syncTag = 'actordav';
 
-const methods = ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'PATCH'] as const;
-
 /**
  * How long this worker keeps an idle actor's lock: long enough to span the
  * gaps of a busy actor (50 actors at 500 messages/s come back every 100 ms),
@@ -57,7 +53,7 @@ const methods = ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'PATCH'] as const;
 export const lockLeaseMs = 100;
 
 /**
- * Creates the actor host of a service worker (DESIGN.md §1–§6).
+ * Creates the actor host of a service worker ([architecture](https://github.com/actordav/actordav/blob/main/docs/ARCHITECTURE.md), [protocol](https://github.com/actordav/actordav/blob/main/docs/PROTOCOL.md)).
  *
  * @example
  * ```ts
@@ -79,7 +75,7 @@ export function createActorHost(options: ActorHostOptions = {}): ActorHost {
   const config = normalizeOptions(options);
   const { db, deviceId, reads, writes } = hostStore(config.dbName);
   const locks = new ActorLocks(lockLeaseMs);
-  const emit = warnFirstErrors(tabEvents());
+  const emit = tabEvents();
   const turn = { config, deviceId, reads, writes, emit };
   const sync =
     config.remote === undefined
@@ -127,11 +123,7 @@ export function createActorHost(options: ActorHostOptions = {}): ActorHost {
       scope.addEventListener('fetch', (event) => {
         if (matches(new URL(event.request.url))) event.respondWith(handle(event.request, event));
       });
-      scope.addEventListener('activate', (event) => {
-        // Control the pages open now, so a first load's registerActors() resolves without a reload.
-        event.waitUntil(scope.clients.claim());
-        sweepSoon((work) => event.waitUntil(work));
-      });
+      scope.addEventListener('activate', (event) => sweepSoon((work) => event.waitUntil(work)));
       this.listenForSync();
     },
     listenForSync() {
@@ -154,14 +146,6 @@ export function createActorHost(options: ActorHostOptions = {}): ActorHost {
         event.waitUntil(syncAll(data.urgent === true ? 'urgent' : 'nudge'));
       });
     },
-    routes: methods.map(
-      (method) =>
-        new Route(
-          ({ url }) => matches(url),
-          ({ request, event }) => handle(request, event),
-          method,
-        ),
-    ),
     sync: () => syncAll('urgent'),
     sweep,
   };

@@ -36,19 +36,19 @@ export interface ActorHostOptions {
   remoteKeyTtlMs?: number;
   /**
    * A device none of whose messages the remote folded for this long keeps only its watermark there:
-   * the answers it never read are dropped (DESIGN.md §6a). Default 30 days.
+   * the answers it never read are dropped ([retirement](https://github.com/actordav/actordav/blob/main/docs/PROTOCOL.md#the-clock-the-key-ttl-and-retirement)). Default 30 days.
    */
   retireAfterMs?: number;
   /**
    * The version of `commands`, logged with every message this worker accepts.
    * Raise it when a release changes what a command does: an older worker then
-   * leaves those messages for a worker that knows them (DESIGN.md §6b). Default 0.
+   * leaves those messages for a worker that knows them ([rolling upgrades](https://github.com/actordav/actordav/blob/main/docs/ARCHITECTURE.md#rolling-upgrades)). Default 0.
    */
   commandsVersion?: number;
   /**
    * The longest chain of deltas after a checkpoint on the remote: a new device reads at most this
    * many files past the checkpoint. A checkpoint also comes once the chain's bytes would pass the
-   * checkpoint's (DESIGN.md §6a). Default 1000.
+   * checkpoint's ([checkpoints](https://github.com/actordav/actordav/blob/main/docs/PROTOCOL.md#when-a-writer-writes-a-checkpoint)). Default 1000.
    */
   checkpointEvery?: number;
   /**

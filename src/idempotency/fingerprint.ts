@@ -1,7 +1,7 @@
 import { sha256Hex } from '../crypto/sha256Hex.ts';
 
 /**
- * What makes two requests "the same request" for one key (DESIGN.md §2):
+ * What makes two requests "the same request" for one key ([keys and fingerprints](https://github.com/actordav/actordav/blob/main/docs/PROTOCOL.md#idempotency-keys-and-fingerprints)):
  * method, the path without the key, the If-Match precondition and the body bytes.
  * If-Match is included because a retry under a different precondition is a
  * different request, not a replay.

@@ -13,7 +13,7 @@ interface Lease {
 }
 
 /**
- * The actors' Web Locks (`actordav:actor:{id}`, DESIGN.md §4), leased: this
+ * The actors' Web Locks (`actordav:actor:{id}`, [how a request flows](https://github.com/actordav/actordav/blob/main/docs/ARCHITECTURE.md#how-a-request-flows)), leased: this
  * worker keeps an actor's lock for `leaseMs` after its last task, so a burst
  * of turns (and the sync engine's commits) pays for one lock request, not one
  * each. Tasks still run one at a time, in order, under the lock. Only another

@@ -6,7 +6,7 @@ interface Committable {
 
 /**
  * Issues every write of one transaction and waits for it to complete: all
- * of them or none (DESIGN.md §3). A write that throws at once (say a
+ * of them or none ([how a request flows](https://github.com/actordav/actordav/blob/main/docs/ARCHITECTURE.md#how-a-request-flows), step 4). A write that throws at once (say a
  * DataCloneError) would otherwise leave the writes issued before it to
  * commit; the transaction is aborted instead. `writes` yields each write as
  * it issues it, so every one issued is known, and awaited, even then.

@@ -1,6 +1,6 @@
 import type { ActorDb } from './openDb.ts';
 
-/** This device's id: a random UUID made once and kept in `meta` (DESIGN.md §3). */
+/** This device's id: a random UUID made once and kept in `meta` ([terms: device id](https://github.com/actordav/actordav/blob/main/docs/PROTOCOL.md#remote-format-and-sync-protocol)). */
 export async function deviceId(db: ActorDb): Promise<string> {
   const tx = db.transaction('meta', 'readwrite');
   const existing = await tx.store.get('deviceId');

@@ -26,7 +26,7 @@ export interface ActorRecord {
   /**
    * Fingerprints of the answers this device confirmed (by seq) that later
    * versions may still carry (past the device's `acked` there), so a version
-   * that answers one differently is seen as a fork (DESIGN.md §6b).
+   * that answers one differently is seen as a fork ([a sync round](https://github.com/actordav/actordav/blob/main/docs/ARCHITECTURE.md#a-sync-round-syncround), step 6).
    */
   answers?: Record<string, string>;
 }
@@ -58,7 +58,7 @@ export interface OutboxRecord {
   commandsVersion?: number;
 }
 
-/** A fixed range of this device's messages, uploaded once as a log segment (DESIGN.md §5). */
+/** A fixed range of this device's messages, uploaded once as a log segment ([log segments](https://github.com/actordav/actordav/blob/main/docs/PROTOCOL.md#log-segments)). */
 export interface SegmentRecord {
   actorId: string;
   first: number;
@@ -68,7 +68,7 @@ export interface SegmentRecord {
   uploaded: boolean;
 }
 
-/** The IndexedDB database `actordav` (DESIGN.md §3), typed once for every store. */
+/** The IndexedDB database `actordav` ([pieces](https://github.com/actordav/actordav/blob/main/docs/ARCHITECTURE.md#pieces)), typed once for every store. */
 export interface ActorDavSchema extends DBSchema {
   actors: { key: string; value: ActorRecord };
   receipts: {

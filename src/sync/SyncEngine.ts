@@ -39,7 +39,7 @@ interface ActorSync {
 }
 
 /**
- * Runs sync rounds (DESIGN.md §6): one at a time per actor, also across
+ * Runs sync rounds ([a sync round](https://github.com/actordav/actordav/blob/main/docs/ARCHITECTURE.md#a-sync-round-syncround)): one at a time per actor, also across
  * workers (the Web Lock `actordav:sync:{id}`), scheduled by `SyncScheduler`
  * (group commit, backoff no trigger but an urgent one cuts short). Nothing
  * pending is ever dropped.

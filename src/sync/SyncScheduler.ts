@@ -4,7 +4,7 @@ import { backoffDelay } from './backoff.ts';
  * Why a sync is asked for. Only `urgent` (a page's `online` event or its
  * `syncNow()`) may cut a backoff short, at most once per `urgentSpacingMs`:
  * accepted messages, worker starts, Background Sync and a page's periodic
- * nudges wait for the backoff step (DESIGN.md §6b), so a thousand clients
+ * nudges wait for the backoff step ([when a round runs](https://github.com/actordav/actordav/blob/main/docs/ARCHITECTURE.md#when-a-round-runs-syncscheduler)), so a thousand clients
  * cannot hammer a server that is coming back.
  */
 export type SyncTrigger = 'message' | 'start' | 'background' | 'nudge' | 'urgent';

@@ -2,7 +2,7 @@
 export const backoffBaseMs = 500;
 /**
  * The longest wait between retries: with a page open, a remote that comes back
- * is reached within this plus one round (DESIGN.md §6 asks for 30 s).
+ * is reached within this plus one round (the aim is 30 s: [when a round runs](https://github.com/actordav/actordav/blob/main/docs/ARCHITECTURE.md#when-a-round-runs-syncscheduler)).
  */
 export const backoffCapMs = 15_000;
 

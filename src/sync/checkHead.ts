@@ -4,7 +4,7 @@ import type { VersionFile } from './versionFile.ts';
 
 /**
  * Refuses a head that does not hold what this device already confirmed
- * (DESIGN.md §6b), before anything is folded onto it: a head older than
+ * ([a sync round](https://github.com/actordav/actordav/blob/main/docs/ARCHITECTURE.md#a-sync-round-syncround), step 1), before anything is folded onto it: a head older than
  * the version confirmed, or one that holds fewer of this device's messages
  * than it confirmed, is `remote-rollback` (a restored backup); the version
  * confirmed, under its number, with another nonce is `remote-fork`. Nothing

@@ -13,7 +13,7 @@ import { sleep } from '../timers/sleep.ts';
 const settleCapMs = 2000;
 
 /**
- * Claims `v/{n}` (DESIGN.md §6.4, §6b): MKCOL a staging collection, PUT a
+ * Claims `v/{n}` ([claiming a version](https://github.com/actordav/actordav/blob/main/docs/PROTOCOL.md#claiming-a-version)): MKCOL a staging collection, PUT a
  * claim file (its nonce) into it and read the server's modification time of
  * that file, stamp the version with it (`seal`: the clock no device's clock
  * can move), PUT the version, and MOVE the collection onto `v/{n}/` with

@@ -18,20 +18,20 @@ import type { VersionFile } from './versionFile.ts';
 export interface Confirmation {
   /** Every message of this device up to this seq has its final answer. */
   confirmedUpTo: number;
-  /** A version contradicts an answer already final here (DESIGN.md §6.5). */
+  /** A version contradicts an answer already final here ([a sync round](https://github.com/actordav/actordav/blob/main/docs/ARCHITECTURE.md#a-sync-round-syncround), step 6). */
   fork: boolean;
   /** This device's messages of the actor still waiting for the remote. */
   pending: number;
 }
 
 /**
- * Takes a version as the truth (DESIGN.md §6.5), under the actor's lock so
+ * Takes a version as the truth ([a sync round](https://github.com/actordav/actordav/blob/main/docs/ARCHITECTURE.md#a-sync-round-syncround), step 6), under the actor's lock so
  * no message is accepted meanwhile: in one transaction, the receipts it
  * answers become final, their outbox rows and segments go, and the local
  * state becomes its state with the remaining outbox replayed on top in seq
  * order. A final receipt is never rewritten.
  *
- * A version behind the one confirmed here changes nothing (DESIGN.md §6b):
+ * A version behind the one confirmed here changes nothing ([a sync round](https://github.com/actordav/actordav/blob/main/docs/ARCHITECTURE.md#a-sync-round-syncround)):
  * an older one (a stale listing), or, as a fork, the confirmed number under
  * another nonce or one holding fewer of this device's messages than it
  * confirmed. The record keeps the confirmed version's nonce and the
@@ -102,7 +102,7 @@ export function confirmVersion(
       const foreign =
         registered !== undefined &&
         (registered.key !== row.key || !sameFingerprint(registered.fingerprint, row.fingerprint));
-      // Folded, but the answer was dropped: this device was silent past retireAfterMs (DESIGN.md §6a).
+      // Folded, but the answer was dropped: this device was silent past retireAfterMs ([retirement](https://github.com/actordav/actordav/blob/main/docs/PROTOCOL.md#the-clock-the-key-ttl-and-retirement)).
       const retired = answer === undefined && !foreign && (mine?.acked ?? 0) >= row.seq;
       if ((answer === undefined && !retired) || foreign) {
         fork = true;

@@ -6,7 +6,7 @@ import type { VersionFile } from './versionFile.ts';
 
 /**
  * Deletes this device's listed log segments whose messages the head's
- * checkpoint already holds (DESIGN.md §6a), so `log/` keeps only what is
+ * checkpoint already holds ([removal](https://github.com/actordav/actordav/blob/main/docs/PROTOCOL.md#removal)), so `log/` keeps only what is
  * still to be folded and a round's listing stays small. Only the device
  * that wrote a segment deletes it; a reader that finds one gone skips it.
  */

@@ -9,7 +9,7 @@ const lastNumber = 10 ** 12 - 1;
 
 /**
  * The highest claimed version number of an actor, found without listing
- * `v/` (DESIGN.md §6a): numbers are claimed in order and never freed (a
+ * `v/` ([finding the head](https://github.com/actordav/actordav/blob/main/docs/PROTOCOL.md#finding-the-head)): numbers are claimed in order and never freed (a
  * removed version keeps its folder), so from `known` (a number this device
  * saw claimed, 0 when new) it asks whether `v/{k}/` exists at known+1,
  * known+2, known+4, … until one is missing, then bisects. An unchanged head

@@ -9,7 +9,7 @@ const maxMessagesPerSegment = 500;
 /**
  * Fixes this device's not-yet-fixed outbox rows into segment ranges, kept in
  * IndexedDB before the first upload so a retry PUTs the very same bytes
- * (DESIGN.md §5). Rows past the last fixed range are the unfixed ones: a
+ * ([log segments](https://github.com/actordav/actordav/blob/main/docs/PROTOCOL.md#log-segments)). Rows past the last fixed range are the unfixed ones: a
  * segment and its rows are only ever dropped together, once confirmed. Runs
  * under the actor's sync lock, the only writer of segments.
  */

@@ -36,7 +36,7 @@ export interface FoldInput {
   /**
    * The remote's time (ms) the version is folded at (see `readRemoteClock`);
    * raised to the head's clock if below it. No device's `Date.now()`: a
-   * device's wrong clock must not decide what the registry forgets (DESIGN.md §6b).
+   * device's wrong clock must not decide what the registry forgets ([the clock](https://github.com/actordav/actordav/blob/main/docs/PROTOCOL.md#the-clock-the-key-ttl-and-retirement)).
    */
   clock: number;
 }
@@ -53,7 +53,7 @@ interface Pending extends LoggedMessage {
  * A message whose answer would depend on who folds (a command or a
  * `commandsVersion` this worker lacks, a turn timeout here) stops its
  * device's run there, like a gap: it and the device's later messages wait
- * for a folder that can run them (DESIGN.md §6b). New keys are registered
+ * for a folder that can run them ([folding](https://github.com/actordav/actordav/blob/main/docs/PROTOCOL.md#folding)). New keys are registered
  * at the version's clock, and keys older than `remoteKeyTtlMs` by it are
  * dropped (see {@link atClock}). Returns undefined when there is nothing new
  * to fold.
@@ -151,7 +151,7 @@ export interface Forgetting {
  * `remoteKeyTtlMs` by it is dropped; the devices whose run advanced are
  * stamped with it (`at`), and a device silent for `retireAfterMs` by it
  * keeps only its watermark: the answers it never read are dropped
- * (DESIGN.md §6a). A round folds before it knows the remote's time (a fold
+ * ([the clock](https://github.com/actordav/actordav/blob/main/docs/PROTOCOL.md#the-clock-the-key-ttl-and-retirement)). A round folds before it knows the remote's time (a fold
  * with nothing new costs no request) and stamps the version with it
  * afterwards; the result is the fold at that clock, since a later clock
  * only drops more.

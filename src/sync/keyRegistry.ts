@@ -2,7 +2,7 @@ import { setOwn } from './setOwn.ts';
 import { brokenVersion, isObject, type KeyEntry } from './versionFile.ts';
 
 /**
- * The key registry as format 2 stores it (DESIGN.md §6a): keys grouped by
+ * The key registry as format 2 stores it ([the key registry](https://github.com/actordav/actordav/blob/main/docs/PROTOCOL.md#the-key-registry)): keys grouped by
  * the clock they were folded at, each `[fingerprint, device, seq, status]`
  * with an 18-character fingerprint (108 bits) and the device as an index
  * into the chain's device table. A UUID key with a six-digit seq costs

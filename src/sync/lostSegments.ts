@@ -1,7 +1,7 @@
 import type { SegmentRecord } from '../store/schema.ts';
 import type { SegmentName } from './segmentName.ts';
 
-/** What the listing of `log/` says about this device's own run (DESIGN.md §6b). */
+/** What the listing of `log/` says about this device's own run ([a remote that loses a segment](https://github.com/actordav/actordav/blob/main/docs/ARCHITECTURE.md#a-remote-that-loses-a-segment)). */
 export interface OwnRun {
   /** Segments held here, past the watermark, that `log/` lacks: to be uploaded again. */
   lost: SegmentRecord[];
@@ -17,7 +17,7 @@ export interface OwnRun {
  * Compares this device's fixed segments with the listing of `log/`. A segment
  * past the watermark that is not listed was lost by the remote (a restore, a
  * 2xx that did not survive) and goes up again; one at or below it is folded
- * already, and may be deleted on purpose (DESIGN.md §6a). A listed segment of
+ * already, and may be deleted on purpose ([removal](https://github.com/actordav/actordav/blob/main/docs/PROTOCOL.md#removal)). A listed segment of
  * ours under another name over the same seqs is not ours to replace.
  */
 export function lostSegments(

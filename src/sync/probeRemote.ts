@@ -23,7 +23,7 @@ const races = 3;
 
 /**
  * Checks, before trusting a remote, what claiming a version rests on
- * (DESIGN.md §6.6 and §6b), in a scratch collection it removes afterwards:
+ * ([the probe](https://github.com/actordav/actordav/blob/main/docs/PROTOCOL.md#the-probe)), in a scratch collection it removes afterwards:
  * a second MKCOL of one name fails; a MOVE with `Overwrite: F` onto an
  * existing non-empty collection fails and leaves it as it was; a MOVE onto
  * a new name succeeds and its content arrives there (a proxy that does not

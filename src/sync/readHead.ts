@@ -13,10 +13,10 @@ const parallelReads = 6;
 const maxRestarts = 3;
 
 /**
- * Finds the head (`findHeadNumber`, DESIGN.md §6a) and reads its content:
+ * Finds the head (`findHeadNumber`, [finding the head](https://github.com/actordav/actordav/blob/main/docs/PROTOCOL.md#finding-the-head)) and reads its content:
  * its checkpoint with the chain's deltas applied in order. `cache` holds the
  * last version read or claimed, by actor; it is reused while `v/{n}/claim.json`
- * still names its nonce (DESIGN.md §6b: never by number alone), and a delta
+ * still names its nonce ([reading the head](https://github.com/actordav/actordav/blob/main/docs/PROTOCOL.md#reading-the-head): never by number alone), and a delta
  * whose parent it is costs one GET. A file of the chain that is gone
  * (removed once a newer checkpoint came) starts the read again from the head;
  * a head that is gone (a restored remote) makes the search start from 0.

@@ -6,7 +6,7 @@ import type { RemoteConfig } from '../webdav/remoteConfig.ts';
 /**
  * The server's modification time (ms) of the file at `path`, which the
  * caller has just written: the remote's clock, which no device's clock can
- * move (DESIGN.md §6b). Asked with PROPFIND Depth 0 for `getlastmodified`
+ * move ([the clock](https://github.com/actordav/actordav/blob/main/docs/PROTOCOL.md#the-clock-the-key-ttl-and-retirement)). Asked with PROPFIND Depth 0 for `getlastmodified`
  * (in the body, so no CORS header has to expose it), else HEAD
  * `Last-Modified` (a CORS-safelisted response header). nephele, lighttpd and
  * Apache mod_dav give both, as an RFC 1123 HTTP-date, to the second.

@@ -23,7 +23,7 @@ export interface Runs {
  * Lists `log/` (one PROPFIND) and reads every device's gap-free run after
  * its watermark. This device's own segments are read from IndexedDB, not
  * fetched back; those past its watermark that the listing lacks are put
- * back first (DESIGN.md §6b), so a remote that lost one does not stall this
+ * back first ([a remote that loses a segment](https://github.com/actordav/actordav/blob/main/docs/ARCHITECTURE.md#a-remote-that-loses-a-segment)), so a remote that lost one does not stall this
  * device for good. With `onlyOwn` (a `log/` this device has just made) the
  * listing is known without asking.
  */

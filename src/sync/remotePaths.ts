@@ -1,5 +1,5 @@
 /**
- * Paths on the remote, relative to its collection URL (DESIGN.md §5). Actor
+ * Paths on the remote, relative to its collection URL ([remote layout](https://github.com/actordav/actordav/blob/main/docs/PROTOCOL.md#remote-layout)). Actor
  * ids were validated to unreserved characters and device ids are UUIDs, so
  * nothing here can leave `{remote}/{actorId}/`; encodeURIComponent is the
  * second lock on that door.
@@ -14,7 +14,7 @@ export const remotePaths = {
   versionFile: (actorId: string, n: number) => `${remotePaths.version(actorId, n)}state.json`,
   /** The claim file a version's folder holds beside its state: its nonce, cheap to read back. */
   versionClaim: (actorId: string, n: number) => `${remotePaths.version(actorId, n)}${claimName}`,
-  /** The tombstone a removed version leaves, so its number can never be claimed again (DESIGN.md §6a). */
+  /** The tombstone a removed version leaves, so its number can never be claimed again ([gone.json](https://github.com/actordav/actordav/blob/main/docs/PROTOCOL.md#claimjson-and-gonejson)). */
   versionGone: (actorId: string, n: number) => `${remotePaths.version(actorId, n)}gone.json`,
   stagingRoot: (actorId: string) => `${remotePaths.actor(actorId)}staging/`,
   staging: (actorId: string, deviceId: string, nonce: string) =>

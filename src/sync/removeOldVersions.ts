@@ -9,7 +9,7 @@ import { removableBelow, type VersionFile } from './versionFile.ts';
 const perRound = 32;
 
 /**
- * Removes the versions a checkpoint made unneeded (DESIGN.md §6a): those
+ * Removes the versions a checkpoint made unneeded ([removal](https://github.com/actordav/actordav/blob/main/docs/PROTOCOL.md#removal)): those
  * below `removableBelow(head)`, from the checkpoint's `previous` on, oldest
  * first. Each gets its tombstone `gone.json` first, then loses its
  * `state.json` and claim file: the folder is never empty, so its number can

@@ -13,7 +13,7 @@ export interface LoggedMessage {
   at: number;
   /**
    * The `commandsVersion` of the worker that accepted it: a folder with an
-   * older one leaves it unfolded (DESIGN.md §6b). Segments written before it
+   * older one leaves it unfolded ([folding](https://github.com/actordav/actordav/blob/main/docs/PROTOCOL.md#folding)). Segments written before it
    * was logged have none, which means 0.
    */
   commandsVersion?: number;

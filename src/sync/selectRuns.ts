@@ -7,7 +7,7 @@ export interface SelectedRuns {
   runs: SegmentName[];
   /**
    * Devices with two different segments over one seq: two installs share an
-   * id (DESIGN.md §6.1). Nothing more of theirs is folded; their answers
+   * id ([folding](https://github.com/actordav/actordav/blob/main/docs/PROTOCOL.md#folding)). Nothing more of theirs is folded; their answers
    * could be mistaken for each other's.
    */
   conflicted: string[];
@@ -18,7 +18,7 @@ export interface SelectedRuns {
  * watermark in the head version. A missing range stops that device's run:
  * its later messages wait until the gap is filled, never jump it. The run
  * may start inside a segment: a fold that stopped at a message it could not
- * answer (DESIGN.md §6b) leaves the watermark mid-segment.
+ * answer ([folding](https://github.com/actordav/actordav/blob/main/docs/PROTOCOL.md#folding)) leaves the watermark mid-segment.
  */
 export function selectRuns(head: VersionFile, listing: readonly SegmentName[]): SelectedRuns {
   const byDevice = new Map<string, SegmentName[]>();

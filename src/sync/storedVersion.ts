@@ -69,8 +69,8 @@ export type StoredVersion =
 /**
  * The file for `next`, folded onto `parent`: a delta when the parent is
  * format 2, the chain's bytes with it stay within its checkpoint's and the
- * chain stays within `checkpointEvery` deltas, else a checkpoint (DESIGN.md
- * §6a). A checkpoint's `previous` moves up to what the parent let go once
+ * chain stays within `checkpointEvery` deltas, else a checkpoint (see
+ * [when a writer writes a checkpoint](https://github.com/actordav/actordav/blob/main/docs/PROTOCOL.md#when-a-writer-writes-a-checkpoint)). A checkpoint's `previous` moves up to what the parent let go once
  * `removedBelow` (how far this device's removal got) shows it is gone.
  * Returns the body and `next` with how it is stored.
  */

@@ -31,14 +31,14 @@ export interface RoundMemory {
 export interface RoundResult {
   version: VersionFile;
   broken: SyncError | undefined;
-  /** Removal the round leaves for after its confirmation, so no answer waits for it (DESIGN.md §6a). */
+  /** Removal the round leaves for after its confirmation, so no answer waits for it ([removal](https://github.com/actordav/actordav/blob/main/docs/PROTOCOL.md#removal)). */
   tidy: () => Promise<void>;
 }
 
 const maxClaimAttempts = 8;
 
 /**
- * One round of DESIGN.md §6 for one actor, under its sync lock. The head is
+ * One round of [the sync protocol](https://github.com/actordav/actordav/blob/main/docs/ARCHITECTURE.md#a-sync-round-syncround) for one actor, under its sync lock. The head is
  * read first: with no network, the round ends before it fixes anything, so
  * messages accepted offline are fixed into one segment when the remote is
  * back, not one each. Then: upload, probe, fold and claim until a version
@@ -47,7 +47,7 @@ const maxClaimAttempts = 8;
  * A head that lacks what this device confirmed is refused before anything
  * is folded onto it (`remote-rollback`, `remote-fork`: see `checkHead`). A
  * version's registry clock is the remote's, read while claiming, never
- * this device's (DESIGN.md §6b).
+ * this device's ([the clock](https://github.com/actordav/actordav/blob/main/docs/PROTOCOL.md#the-clock-the-key-ttl-and-retirement)).
  */
 export async function syncRound(
   host: SyncHost,
@@ -116,7 +116,7 @@ export async function syncRound(
   );
 }
 
-// Removal (DESIGN.md §6a), once the round's work is confirmed: a failure here loses nothing and is retried.
+// Removal ([removal](https://github.com/actordav/actordav/blob/main/docs/PROTOCOL.md#removal)), once the round's work is confirmed: a failure here loses nothing and is retried.
 async function tidy(
   remote: RemoteConfig,
   db: ActorDb,

@@ -7,7 +7,7 @@ import type { RemoteConfig } from '../webdav/remoteConfig.ts';
 import { ensureCollections, parentMissing } from './ensureCollections.ts';
 import { remotePaths } from './remotePaths.ts';
 
-/** Uploads this device's fixed segments not yet on the remote, in seq order (DESIGN.md §6.1). */
+/** Uploads this device's fixed segments not yet on the remote, in seq order ([log segments](https://github.com/actordav/actordav/blob/main/docs/PROTOCOL.md#log-segments)). */
 export async function uploadSegments(
   remote: RemoteConfig,
   db: ActorDb,

@@ -2,7 +2,7 @@ import type { JsonObject } from '../actor/message.ts';
 import { SyncError } from '../errors/SyncError.ts';
 import type { StoredAnswer } from '../http/answer.ts';
 
-/** What a version records of one device (DESIGN.md §5). */
+/** What a version records of one device ([device entries](https://github.com/actordav/actordav/blob/main/docs/PROTOCOL.md#device-entries)). */
 export interface DeviceEntry {
   /** Watermark: every message of the device up to this seq is folded. */
   seq: number;
@@ -14,7 +14,7 @@ export interface DeviceEntry {
   acked: number;
   /**
    * The version clock at which its run last advanced: a device silent for
-   * `retireAfterMs` by it keeps only its watermark (DESIGN.md §6a). Absent
+   * `retireAfterMs` by it keeps only its watermark ([retirement](https://github.com/actordav/actordav/blob/main/docs/PROTOCOL.md#the-clock-the-key-ttl-and-retirement)). Absent
    * in versions written before it existed.
    */
   at?: number;
@@ -36,7 +36,7 @@ export type KeyEntry = [
 ];
 
 /**
- * How a format-2 version is stored (DESIGN.md §6a, docs/PROTOCOL.md): the
+ * How a format-2 version is stored ([version files](https://github.com/actordav/actordav/blob/main/docs/PROTOCOL.md#version-files-format-2)): the
  * checkpoint its chain starts from and what the chain costs so far.
  */
 export interface Chain {
@@ -57,7 +57,7 @@ export interface Chain {
 }
 
 /**
- * Versions below this one may be removed (DESIGN.md §6a): those before the
+ * Versions below this one may be removed ([removal](https://github.com/actordav/actordav/blob/main/docs/PROTOCOL.md#removal)): those before the
  * head's checkpoint once the head is two past it, else those before the
  * checkpoint before it, so a chain of checkpoints with no deltas between
  * (a small state, `checkpointEvery: 1`) is removed all the same.
@@ -80,7 +80,7 @@ export interface VersionFile {
    * The remote's time when the version was folded (ms): the server's
    * modification time of the claim file staged for it, never below its
    * parent's clock. Its new keys' `foldedAt`, and what their TTL counts from
-   * (DESIGN.md §6b); no device's clock. Absent in versions written before it
+   * ([the clock](https://github.com/actordav/actordav/blob/main/docs/PROTOCOL.md#the-clock-the-key-ttl-and-retirement)); no device's clock. Absent in versions written before it
    * existed: see {@link versionClock}.
    */
   clock?: number;
@@ -121,7 +121,7 @@ export function brokenVersion(n: number, why: string, cause?: unknown): SyncErro
 }
 
 /**
- * Checks a format-1 `v/{n}/state.json` (DESIGN.md §5), already parsed: a
+ * Checks a format-1 `v/{n}/state.json` ([format 1](https://github.com/actordav/actordav/blob/main/docs/PROTOCOL.md#format-1)), already parsed: a
  * whole version, read as a checkpoint. One that is not what its path says
  * stops sync rather than be folded or overwritten.
  */

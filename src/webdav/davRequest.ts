@@ -19,7 +19,7 @@ const nullBodyStatuses = new Set([204, 205, 304]);
  * MOVE's 500 may still have committed.
  *
  * The answer's body is read before this resolves, under the same time limit
- * (DESIGN.md §6b): a server that sends headers and then stalls holds nothing.
+ * ([lastError codes](https://github.com/actordav/actordav/blob/main/docs/ARCHITECTURE.md#what-lasterrorcode-can-say-and-what-to-do)): a server that sends headers and then stalls holds nothing.
  */
 export async function davRequest(
   remote: RemoteConfig,
@@ -98,7 +98,7 @@ function refuseUnusable(method: string, path: string, response: Response): void 
  * answer it may not show (CORS) with the same TypeError as one with no
  * network, so a cross-origin failure while online is probed once with a
  * `no-cors` GET, which needs no CORS: if that gets any answer, the server is
- * up and its CORS headers are what is wrong (DESIGN.md §6b).
+ * up and its CORS headers are what is wrong ([lastError codes](https://github.com/actordav/actordav/blob/main/docs/ARCHITECTURE.md#what-lasterrorcode-can-say-and-what-to-do)).
  */
 async function unreachable(
   remote: RemoteConfig,

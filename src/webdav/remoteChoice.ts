@@ -5,7 +5,7 @@ import { normalizeRemote, type RemoteConfig, type RemoteOptions } from './remote
  * The `remote` option: one WebDAV collection; a list of them, each actor
  * living on the one rendezvous hashing picks; or a function of the actor id.
  * Each actor lives on exactly one server, so actors spread over as many
- * servers as needed with no coordination between them (DESIGN.md §6a).
+ * servers as needed with no coordination between them ([terms: remote](https://github.com/actordav/actordav/blob/main/docs/PROTOCOL.md#remote-format-and-sync-protocol)).
  */
 export type RemoteChoiceOptions =
   RemoteOptions | readonly RemoteOptions[] | ((actorId: string) => RemoteOptions);

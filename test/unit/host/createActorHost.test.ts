@@ -430,18 +430,6 @@ describe('worker wiring', () => {
     expect(host.matches(new URL('http://elsewhere.example/actors/a/state'))).toBe(false);
   });
 
-  it('has one Workbox route per method', () => {
-    const { host } = testHost();
-    expect(host.routes.map((route) => route.method)).toEqual([
-      'GET',
-      'HEAD',
-      'PUT',
-      'POST',
-      'DELETE',
-      'PATCH',
-    ]);
-  });
-
   it('listen() answers fetches under the scope and lets the others through', async () => {
     const listeners = new Map<string, (event: FetchEventLike) => void>();
     vi.stubGlobal('location', { origin: 'http://localhost' });

@@ -9,6 +9,7 @@ import { hostStore } from './hostStore.ts';
 import { ReceiptLookups } from './ReceiptLookups.ts';
 import { normalizeOptions, type ActorHostOptions } from './options.ts';
 import { tabEvents } from './tabEvents.ts';
+import { warnFirstErrors } from './warnFirstErrors.ts';
 import { workerScope, type ExtendableEventLike, type KeepAlive } from './workerScope.ts';
 
 /**
@@ -22,7 +23,8 @@ export interface ActorHost {
   handle(request: Request, event?: ExtendableEventLike): Promise<Response>;
   /**
    * Adds the worker's listeners: `fetch` for the scope (anything else goes on
-   * to the network), `activate`, and those of `listenForSync`.
+   * to the network), `activate` (which claims the open pages, as
+   * `registerActors()` waits for control), and those of `listenForSync`.
    */
   listen(): void;
   /**
@@ -75,7 +77,7 @@ export function createActorHost(options: ActorHostOptions = {}): ActorHost {
   const config = normalizeOptions(options);
   const { db, deviceId, reads, writes } = hostStore(config.dbName);
   const locks = new ActorLocks(lockLeaseMs);
-  const emit = tabEvents();
+  const emit = warnFirstErrors(tabEvents());
   const turn = { config, deviceId, reads, writes, emit };
   const sync =
     config.remote === undefined
@@ -123,7 +125,11 @@ export function createActorHost(options: ActorHostOptions = {}): ActorHost {
       scope.addEventListener('fetch', (event) => {
         if (matches(new URL(event.request.url))) event.respondWith(handle(event.request, event));
       });
-      scope.addEventListener('activate', (event) => sweepSoon((work) => event.waitUntil(work)));
+      scope.addEventListener('activate', (event) => {
+        // Control the pages open now, so a first load's registerActors() resolves without a reload.
+        event.waitUntil(scope.clients.claim());
+        sweepSoon((work) => event.waitUntil(work));
+      });
       this.listenForSync();
     },
     listenForSync() {

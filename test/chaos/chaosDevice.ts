@@ -1,9 +1,10 @@
 import { readdir, readFile } from 'node:fs/promises';
-import type { BrowserContext, Page } from '@playwright/test';
+import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import { chromiumLaunchOptions } from '../e2e/support/browser.ts';
 import type { EngineName } from '../e2e/support/engines.ts';
 import { launchPersistent } from '../e2e/support/launchEngine.ts';
 import { workerStopper, type WorkerStopper } from '../e2e/support/worker.ts';
+import type { MovableClock } from './movableClock.ts';
 import { reportBinding, type SendReport } from './pageClient.ts';
 import type { DeviceName, RestartKind } from './plan.ts';
 
@@ -16,6 +17,27 @@ export interface ActorStatus {
   readonly lastError: { code: string; message: string } | null;
 }
 
+/** An actor's state as the runner compares it: its task keys in order, and its refund total. */
+export interface StateView {
+  readonly tasks: string[];
+  readonly total: number | undefined;
+}
+
+/** A sync round that stopped on an error, as the worker broadcast it to the device's tabs. */
+export interface SyncFailure {
+  readonly actor: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+/** A receipt as the runner reads it from IndexedDB. */
+export interface ReceiptView {
+  readonly status: string;
+  readonly answerStatus: number;
+  /** The answer body's `result`, when it has one (a replay from the remote registry has none). */
+  readonly result: unknown;
+}
+
 export interface ChaosDeviceOptions {
   readonly name: DeviceName;
   /** Chromium or Firefox: the engines that keep a profile and can have their worker stopped. */
@@ -26,7 +48,14 @@ export interface ChaosDeviceOptions {
   readonly pagePath: string;
   readonly tabs: number;
   readonly onReport: (device: DeviceName, report: SendReport) => void;
+  /** Each sync round of the device that stopped on an error (heard on the `actordav` channel). */
+  readonly onSyncFailure: (device: DeviceName, failure: SyncFailure) => void;
+  /** A Chromium whose wall clock is this one (libfaketime) instead of the machine's. */
+  readonly clock?: MovableClock;
 }
+
+/** The binding the page calls for each failed sync round it hears. */
+const syncFailureBinding = '__chaosSyncFailure';
 
 /**
  * One device: a persistent Chromium or Firefox profile (its own IndexedDB, device id and worker)
@@ -53,28 +82,46 @@ export class ChaosDevice {
 
   async launch(): Promise<void> {
     const { options } = this;
-    const context = await launchPersistent(options.engine, options.profileDir, {
-      baseURL: options.appUrl,
-      ...(browserLog && options.engine === 'chromium'
-        ? { args: [...(chromiumLaunchOptions.args ?? []), '--enable-logging=stderr', '--v=0'] }
-        : {}),
-    });
+    const context = await this.#open();
     await context.exposeFunction(reportBinding, (report: SendReport) =>
       options.onReport(options.name, report),
     );
+    await context.exposeFunction(syncFailureBinding, (failure: SyncFailure) =>
+      options.onSyncFailure(options.name, failure),
+    );
     const pages = [...context.pages()];
     while (pages.length < options.tabs) pages.push(await context.newPage());
-    for (const page of pages) {
-      await page.goto(options.pagePath);
-      await page.locator('#ready').filter({ hasText: 'ready' }).waitFor({ timeout: 30_000 });
-    }
+    for (const page of pages) await openApp(page, options.pagePath, options.clock !== undefined);
     const first = pages[0];
     if (first === undefined) throw new Error('no page');
-    const stopper = await workerStopper(first, options.engine);
+    await listenForSyncFailures(first);
+    const stopper = await workerStopper(
+      first,
+      options.clock === undefined ? options.engine : 'chromium',
+    );
     this.#context = context;
     this.#pages = pages;
     this.#stopper = stopper;
     this.deviceIds.push(await readDeviceId(first));
+  }
+
+  /** The browser on its profile: the engine's own, or Chromium on the device's clock. */
+  #open(): Promise<BrowserContext> {
+    const { options } = this;
+    const logArgs = [...(chromiumLaunchOptions.args ?? []), '--enable-logging=stderr', '--v=0'];
+    if (options.clock !== undefined) {
+      return chromium.launchPersistentContext(options.profileDir, {
+        ...chromiumLaunchOptions,
+        ...options.clock.launchOptions(),
+        ...(browserLog ? { args: logArgs } : {}),
+        serviceWorkers: 'allow',
+        baseURL: options.appUrl,
+      });
+    }
+    return launchPersistent(options.engine, options.profileDir, {
+      baseURL: options.appUrl,
+      ...(browserLog && options.engine === 'chromium' ? { args: logArgs } : {}),
+    });
   }
 
   /** Restarts after which the device id differed from the one before: the database was wiped. */
@@ -141,15 +188,16 @@ export class ChaosDevice {
     );
   }
 
-  /** The keys of `state.tasks` of each actor, as this device holds it. */
-  taskKeys(scope: string, actors: readonly string[]): Promise<Record<string, string[]>> {
+  /** What the runner compares with the head: each actor's task keys and total, as this device holds them. */
+  stateViews(scope: string, actors: readonly string[]): Promise<Record<string, StateView>> {
     return this.#page().evaluate(
       async ({ scope, actors }) => {
         const entries = await Promise.all(
           actors.map(async (actor) => {
             const response = await fetch(`${scope}${actor}/state`);
-            const state = (await response.json()) as { tasks?: { key: string }[] };
-            return [actor, (state.tasks ?? []).map((task) => task.key)] as const;
+            const state = (await response.json()) as { tasks?: { key: string }[]; total?: number };
+            const view = { tasks: (state.tasks ?? []).map((task) => task.key), total: state.total };
+            return [actor, view] as const;
           }),
         );
         return Object.fromEntries(entries);
@@ -158,8 +206,8 @@ export class ChaosDevice {
     );
   }
 
-  /** Every receipt in the device's IndexedDB: key → [status, answer status]. */
-  receipts(): Promise<Record<string, [string, number]>> {
+  /** Every receipt in the device's IndexedDB, by `actor/key`. */
+  receipts(): Promise<Record<string, ReceiptView>> {
     return this.#page().evaluate(async () => {
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
         const open = indexedDB.open('actordav');
@@ -173,16 +221,26 @@ export class ChaosDevice {
         request.onerror = () => reject(new Error('cannot read receipts'));
       });
       db.close();
-      const result: Record<string, [string, number]> = {};
+      const views: Record<string, { status: string; answerStatus: number; result: unknown }> = {};
       for (const row of rows as {
         actorId: string;
         key: string;
         status: string;
-        answer: { status: number };
+        answer: { status: number; body: string };
       }[]) {
-        result[`${row.actorId}/${row.key}`] = [row.status, row.answer.status];
+        let result: unknown;
+        try {
+          result = (JSON.parse(row.answer.body) as { result?: unknown }).result;
+        } catch {
+          result = undefined;
+        }
+        views[`${row.actorId}/${row.key}`] = {
+          status: row.status,
+          answerStatus: row.answer.status,
+          result,
+        };
       }
-      return result;
+      return views;
     });
   }
 
@@ -191,6 +249,47 @@ export class ChaosDevice {
     if (page === undefined) throw new Error(`device ${this.options.name} is not running`);
     return page;
   }
+}
+
+/**
+ * Opens the app in a tab until its worker controls it. Under libfaketime (every time call of
+ * every Chromium process intercepted) the first load can take many times longer: try again.
+ */
+async function openApp(page: Page, path: string, slow: boolean): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.goto(path, { timeout: slow ? 60_000 : 30_000 });
+      await page.locator('#ready').filter({ hasText: 'ready' }).waitFor({ timeout: 30_000 });
+      return;
+    } catch (error) {
+      if (!slow || attempt === 4) throw error;
+    }
+  }
+}
+
+/**
+ * Hands every `sync`/`failed` event the worker broadcasts to the runner, so that a `remote-fork`
+ * or `remote-unsafe` that a later round clears from the status is still counted. One tab
+ * listens; the channel object is kept on `window` so that it is not collected.
+ */
+async function listenForSyncFailures(page: Page): Promise<void> {
+  await page.evaluate((binding) => {
+    const report = (window as unknown as Record<string, (failure: unknown) => Promise<void>>)[
+      binding
+    ];
+    const channel = new BroadcastChannel('actordav');
+    (window as unknown as { __chaosChannel: BroadcastChannel }).__chaosChannel = channel;
+    channel.onmessage = (event: MessageEvent) => {
+      const data = event.data as {
+        type?: string;
+        phase?: string;
+        actorId?: string;
+        error?: { code: string; message: string } | null;
+      };
+      if (data.type !== 'sync' || data.phase !== 'failed' || !data.error) return;
+      void report?.({ actor: data.actorId, code: data.error.code, message: data.error.message });
+    };
+  }, syncFailureBinding);
 }
 
 /** `meta.deviceId` of the `actordav` database, or undefined when there is no database yet. */

@@ -7,7 +7,10 @@ export interface SendReport {
   readonly batch: number;
   readonly key: string;
   readonly actor: string;
-  /** 201/202, or another final status (a bug), or 0 when the page gave up after `budgetMs`. */
+  /**
+   * 201 (task) or 200 (refund) or 202, or another final status (a bug), or 0 when the page gave
+   * up after `budgetMs`.
+   */
   readonly status: number;
   readonly replayed: boolean;
   /** The answer body's `key` (must be the key sent). */
@@ -48,14 +51,19 @@ async function sendBatch(input: BatchInput): Promise<void> {
     for (let attempts = 1; ; attempts++) {
       let why: string;
       try {
-        const response = await fetch(`${input.scope}${message.actor}/tasks`, {
-          method: 'PUT',
-          headers: {
-            'content-type': 'application/json',
-            'idempotency-key': JSON.stringify(message.key),
+        // A refund is the next release's command (only device B sends it); the rest are tasks.
+        const refund = message.kind === 'refund';
+        const response = await fetch(
+          `${input.scope}${message.actor}/${refund ? 'execute' : 'tasks'}`,
+          {
+            method: refund ? 'POST' : 'PUT',
+            headers: {
+              'content-type': 'application/json',
+              'idempotency-key': JSON.stringify(message.key),
+            },
+            body: JSON.stringify(refund ? { type: 'refund', amount: 1 } : { k: message.key }),
           },
-          body: JSON.stringify({ k: message.key }),
-        });
+        );
         const text = await response.text();
         const retryable = response.status >= 500;
         if (!retryable) {
@@ -74,7 +82,7 @@ async function sendBatch(input: BatchInput): Promise<void> {
             bodyKey,
             attempts,
             retried,
-            text: response.status === 201 || response.status === 202 ? '' : text.slice(0, 300),
+            text: response.status < 300 ? '' : text.slice(0, 300),
           });
           return;
         }

@@ -6,17 +6,46 @@ export type ChaosSize = 'default' | 'ci';
 
 export interface ChaosSizing {
   readonly actors: number;
-  /** Unique keys sent by device A (4 tabs) and device B (1 tab). */
+  /** Unique keys sent by device A (4 tabs), device B (1 tab) and device C (1 tab, clock skewed). */
   readonly uniqueA: number;
   readonly uniqueB: number;
+  readonly uniqueC: number;
+  /** Of device B's unique keys, how many are `refund`s: the command only the next release has. */
+  readonly refundsB: number;
+  /** Device C writes only to the first this many actors (and folds only those). */
+  readonly actorsC: number;
   readonly rounds: number;
   readonly restartsA: number;
   readonly restartsB: number;
+  /** Rounds in which the server checks and then renames (`raceMove` on every MOVE). */
+  readonly raceRounds: number;
 }
 
 export const sizes: Record<ChaosSize, ChaosSizing> = {
-  default: { actors: 50, uniqueA: 2400, uniqueB: 600, rounds: 24, restartsA: 5, restartsB: 2 },
-  ci: { actors: 50, uniqueA: 900, uniqueB: 300, rounds: 12, restartsA: 2, restartsB: 1 },
+  default: {
+    actors: 50,
+    uniqueA: 2400,
+    uniqueB: 600,
+    uniqueC: 300,
+    refundsB: 120,
+    actorsC: 20,
+    rounds: 24,
+    restartsA: 5,
+    restartsB: 2,
+    raceRounds: 2,
+  },
+  ci: {
+    actors: 50,
+    uniqueA: 800,
+    uniqueB: 250,
+    uniqueC: 100,
+    refundsB: 50,
+    actorsC: 12,
+    rounds: 12,
+    restartsA: 2,
+    restartsB: 1,
+    raceRounds: 1,
+  },
 };
 
 /** Tabs of device A. */
@@ -26,13 +55,18 @@ const resendShare = 0.3;
 /** The fault kinds the proxy injects (test/servers/faultProxy.ts). */
 export const faultKinds: readonly FaultKind[] = ['drop', 'delay', 'unavailable', 'lostAck'];
 
-export type DeviceName = 'A' | 'B';
+export type DeviceName = 'A' | 'B' | 'C';
+export const deviceNames: readonly DeviceName[] = ['A', 'B', 'C'];
 
-/** One message: a task with its own key for one actor (its body is `{k: key}`). */
+/**
+ * One message with its own key for one actor: a task (`PUT tasks`, body `{k: key}`), or a
+ * `refund` of 1 (`POST execute`), which only the next release's worker (device B) has.
+ */
 export interface Message {
   readonly device: DeviceName;
   readonly actor: string;
   readonly key: string;
+  readonly kind: 'task' | 'refund';
 }
 
 export type RestartKind = 'close' | 'kill';
@@ -42,11 +76,15 @@ export interface RoundPlan {
   /** Device A's batch for each of its tabs; a key may repeat across tabs and rounds (a resend). */
   readonly tabs: Message[][];
   readonly deviceB: Message[];
+  readonly deviceC: Message[];
   /** Injected at the start of the round (the previous round's rules are cleared). */
   readonly faults: FaultRule[];
+  /** The server checks and then renames all round long: every MOVE with `Overwrite: F` races. */
+  readonly racing: boolean;
   /** Offsets (ms from the round's start) at which each device's worker is stopped through CDP. */
   readonly stopsA: number[];
   readonly stopsB: number[];
+  readonly stopsC: number[];
   /** The browser of a device closed (or killed) at an offset and reopened on the same profile. */
   readonly restartA: { atMs: number; kind: RestartKind } | undefined;
   readonly restartB: { atMs: number; kind: RestartKind } | undefined;
@@ -57,8 +95,14 @@ export interface ChaosPlan {
   readonly size: ChaosSize;
   readonly actors: string[];
   readonly rounds: RoundPlan[];
-  /** The serial oracle: every unique key, by actor. */
+  /** The serial oracle: every unique task key, by actor. */
   readonly oracle: Map<string, Set<string>>;
+  /** Every unique refund key, by actor: each must take effect exactly once (total −1 each). */
+  readonly refunds: Map<string, Set<string>>;
+  /** Every unique message, by `actor/key`. */
+  readonly messages: Map<string, Message>;
+  /** The actors device C writes to (and so syncs). */
+  readonly actorsC: string[];
   /** Planned sends of a key already planned once (concurrent duplicates and late retries). */
   readonly plannedResends: number;
   /** Unique keys planned to be sent more than once. */
@@ -75,32 +119,47 @@ export function makePlan(seed: number, size: ChaosSize): ChaosPlan {
     { length: sizing.actors },
     (_, index) => `act-${String(index).padStart(2, '0')}`,
   );
+  const racing = raceRounds(sizing, random);
   const rounds: RoundPlan[] = Array.from({ length: sizing.rounds }, (_, index) => ({
     index,
     tabs: Array.from({ length: tabsA }, () => []),
     deviceB: [],
-    faults: makeFaults(random, index),
+    deviceC: [],
+    faults: racing.has(index) ? raceFaults(random) : makeFaults(random, index),
+    racing: racing.has(index),
     stopsA: Array.from({ length: random.between(0, 2) }, () => random.between(0, 3000)),
     stopsB: Array.from({ length: random.between(0, 1) }, () => random.between(0, 3000)),
+    stopsC: Array.from({ length: random.between(0, 1) }, () => random.between(0, 3000)),
     restartA: undefined,
     restartB: undefined,
   }));
   const oracle = new Map(actors.map((actor) => [actor, new Set<string>()]));
+  const refunds = new Map(actors.map((actor) => [actor, new Set<string>()]));
+  const messages = new Map<string, Message>();
+  const actorsC = actors.slice(0, sizing.actorsC);
   let plannedResends = 0;
   let resentKeys = 0;
 
-  const place = (device: DeviceName, count: number) => {
+  const place = (
+    device: DeviceName,
+    count: number,
+    targets: readonly string[],
+    refundShare = 0,
+  ) => {
     for (let i = 0; i < count; i++) {
-      // The first messages of each device cover every actor; then a few hot actors get half the traffic.
+      // The first messages of each device cover its actors; then a few hot actors get half the traffic.
       const actor =
-        i < actors.length
-          ? (actors[i] as string)
+        i < targets.length
+          ? (targets[i] as string)
           : random.chance(0.5)
-            ? random.pick(actors.slice(0, 8))
-            : random.pick(actors);
-      const key = `${device.toLowerCase()}-${String(i).padStart(5, '0')}-${random.int(0x1000000).toString(16)}`;
-      const message: Message = { device, actor, key };
-      oracle.get(actor)?.add(key);
+            ? random.pick(targets.slice(0, 8))
+            : random.pick(targets);
+      // Never a refund first: the actor's first message makes the device know it (and sync it).
+      const kind = i >= targets.length && random.chance(refundShare) ? 'refund' : 'task';
+      const key = `${device.toLowerCase()}${kind === 'refund' ? 'r' : ''}-${String(i).padStart(5, '0')}-${random.int(0x1000000).toString(16)}`;
+      const message: Message = { device, actor, key, kind };
+      (kind === 'refund' ? refunds : oracle).get(actor)?.add(key);
+      messages.set(`${actor}/${key}`, message);
       const round = Math.floor((i * sizing.rounds) / count);
       batchOf(rounds, device, round, random).push(message);
       if (!random.chance(resendShare)) continue;
@@ -116,11 +175,12 @@ export function makePlan(seed: number, size: ChaosSize): ChaosPlan {
       }
     }
   };
-  place('A', sizing.uniqueA);
-  place('B', sizing.uniqueB);
+  place('A', sizing.uniqueA, actors);
+  place('B', sizing.uniqueB, actors, sizing.refundsB / (sizing.uniqueB - actors.length));
+  place('C', sizing.uniqueC, actorsC);
 
   for (const round of rounds) {
-    for (const batch of [...round.tabs, round.deviceB]) shuffle(batch, random);
+    for (const batch of [...round.tabs, round.deviceB, round.deviceC]) shuffle(batch, random);
   }
   // Restarts: never in the first or the last round, at most one per round and device.
   const restartRounds = (count: number) => {
@@ -149,6 +209,9 @@ export function makePlan(seed: number, size: ChaosSize): ChaosPlan {
     actors,
     rounds: withRestarts,
     oracle,
+    refunds,
+    messages,
+    actorsC,
     plannedResends,
     resentKeys,
   };
@@ -157,7 +220,37 @@ export function makePlan(seed: number, size: ChaosSize): ChaosPlan {
 function batchOf(rounds: RoundPlan[], device: DeviceName, index: number, random: Random) {
   const round = rounds[index];
   if (round === undefined) throw new RangeError(`no round ${index}`);
-  return device === 'B' ? round.deviceB : (round.tabs[random.int(tabsA)] as Message[]);
+  if (device === 'B') return round.deviceB;
+  if (device === 'C') return round.deviceC;
+  return round.tabs[random.int(tabsA)] as Message[];
+}
+
+/**
+ * The racing rounds: never the first (every worker has passed its probe by then) nor the last
+ * two (the race must end, and the verdict be checked again, while there is traffic), nor an
+ * outage round.
+ */
+function raceRounds(sizing: ChaosSizing, random: Random): Set<number> {
+  const chosen = new Set<number>();
+  const candidates = Array.from({ length: sizing.rounds }, (_, i) => i).filter(
+    (i) => i > 0 && i < sizing.rounds - 2 && i % 6 !== 0,
+  );
+  while (chosen.size < Math.min(sizing.raceRounds, candidates.length)) {
+    chosen.add(random.pick(candidates));
+  }
+  return chosen;
+}
+
+/**
+ * A server that checks and then renames (SabreDAV-like): every MOVE with `Overwrite: F` checks
+ * its destination, waits, then renames over whatever landed meanwhile. The first matching rule
+ * wins, so it comes first; a few lighter faults on other methods ride along.
+ */
+function raceFaults(random: Random): FaultRule[] {
+  return [
+    { fault: 'raceMove', method: 'MOVE', delayMs: random.between(100, 300) },
+    { fault: 'drop', method: random.pick(['PUT', 'PROPFIND', 'GET']), times: random.between(1, 3) },
+  ];
 }
 
 function makeFaults(random: Random, index: number): FaultRule[] {

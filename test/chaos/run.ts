@@ -1,12 +1,18 @@
 /**
- * `npm run chaos`: actordav under chaos, end to end. Real Chromium, two devices (persistent
- * profiles): device A with 4 tabs, device B with one, writing the same ~50 actors. Thousands of
- * tasks, a share of them resent with the same key (concurrently from another tab, or later);
- * the workers stopped through CDP again and again; the browsers closed or killed and reopened
- * on their profiles; a fault proxy in front of a real WebDAV server dropping connections,
- * delaying, answering 503 and losing acknowledgements. Then the faults stop, both devices
- * converge, and the remote's head of every actor is checked against the serial oracle: every
- * key sent exactly once in `state.tasks`.
+ * `npm run chaos`: actordav under chaos, end to end. Real Chromium, three devices (persistent
+ * profiles) writing the same ~50 actors: device A with 4 tabs on the current release, device B
+ * with one on the next release (`sw-next.js`, commandsVersion 1, which also sends `refund`s,
+ * a command A's worker lacks), device C with one on the current release in a Chromium whose
+ * clock is 31 days fast (libfaketime), writing a few of the actors. Thousands of messages, a
+ * share of them resent with the same key (concurrently from another tab, or later); the
+ * workers stopped through CDP again and again; the browsers closed or killed and reopened on
+ * their profiles; a fault proxy in front of a real WebDAV server dropping connections,
+ * delaying, answering 503 and losing acknowledgements, and in some rounds racing its MOVEs (a
+ * server that checks and then renames: the probe must refuse it while it races). Removal runs
+ * all along (a checkpoint at least every 3 versions, tombstones, segment deletion). Then the
+ * faults stop, the devices converge, and the remote's head of every actor is checked against
+ * the serial oracle: every task key exactly once in `state.tasks`, every refund exactly one
+ * effect, and no fork (no two final answers for one key).
  *
  * Environment: CHAOS_SEED (default 1), CHAOS_SIZE=default|ci, CHAOS_SERVER=embedded|lighttpd|apache,
  * CHAOS_BROWSER=chromium|firefox (WebKitGTK keeps no profile and cannot stop a worker, so it
@@ -23,12 +29,17 @@ import { startFaultProxy, type FaultKind } from '../servers/faultProxy.ts';
 import { freePort } from '../servers/freePort.ts';
 import { startWebdavServer } from '../servers/startWebdavServer.ts';
 import type { WebdavServerKind } from '../servers/WebdavServer.ts';
+import type { VersionFile } from '../../src/sync/versionFile.ts';
 import { listRemote, readHead, type RemoteReader } from '../e2e/support/remoteFiles.ts';
 import { engineLimit, type EngineName } from '../e2e/support/engines.ts';
-import { ChaosDevice, type ActorStatus } from './chaosDevice.ts';
+import { ChaosDevice, type ActorStatus, type ReceiptView } from './chaosDevice.ts';
+import { checkForks } from './checkForks.ts';
 import { checkOracle } from './checkOracle.ts';
+import { checkRefunds } from './checkRefunds.ts';
+import { MovableClock } from './movableClock.ts';
 import { runBatch, type SendReport } from './pageClient.ts';
 import {
+  deviceNames,
   faultKinds,
   makePlan,
   tabsA,
@@ -37,6 +48,9 @@ import {
   type Message,
   type RoundPlan,
 } from './plan.ts';
+import { readRemoteGc } from './remoteGc.ts';
+import { SyncFailureLog } from './syncFailures.ts';
+import { doneStatus, newTally, sumMaps, tallyReport, type Tally } from './tally.ts';
 
 const appDist = 'test/e2e/.app-dist';
 const appName = 'chaos';
@@ -47,9 +61,21 @@ const concurrency = 8;
 const sendBudgetMs = 45_000;
 /**
  * The workers' confirmTimeoutMs: short on device A (4 busy tabs: mostly tentative 202s), longer
- * on device B, so answers are a mix of final 201s and 202s.
+ * on devices B and C, so answers are a mix of final 201s and 202s.
  */
-const confirmMs: Record<DeviceName, number> = { A: 400, B: 2500 };
+const confirmMs: Record<DeviceName, number> = { A: 400, B: 2500, C: 1500 };
+/** Which build of the worker each device runs: B is the next release (a rolling upgrade). */
+const workerBuild: Record<DeviceName, string> = { A: 'sw', B: 'sw-next', C: 'sw' };
+/** A checkpoint at least every 3 versions, so removal (tombstones, segment deletion) runs all along. */
+const checkpointEvery = 3;
+/** How far device C's clock is ahead (DESIGN.md §6b: no device's clock decides). */
+const clockSkewMs = 31 * 24 * 60 * 60 * 1000;
+/**
+ * How far device C's clock moves when a race ends: past the 10 minutes after which a failed
+ * verdict is checked again (src/sync/RemoteVerdict.ts), so C trusts the remote again by its own
+ * clock, as it would in the field, without the run waiting 10 minutes.
+ */
+const verdictRetryJumpMs = 10.5 * 60 * 1000;
 const convergeTimeoutMs = 240_000;
 
 const seed = Number(process.env['CHAOS_SEED'] ?? '1');
@@ -69,85 +95,47 @@ if (engine !== 'chromium' && engine !== 'firefox') {
   throw new RangeError('CHAOS_BROWSER must be chromium or firefox');
 }
 
-/** Per device: what each send produced. */
-interface Tally {
-  sends: number;
-  /** Answers by status (201, 202; anything else is a bug). */
-  answers: Map<number, number>;
-  replayed: number;
-  /** Retries inside the page, by cause (`network`, `503`, …). */
-  retried: Map<string, number>;
-  gaveUp: number;
-  /** Non-replayed answers per key: more than one is a second effect seen locally. */
-  fresh: Map<string, number>;
-  /** Keys with at least one 201/202 answer. */
-  accepted: Set<string>;
-  unexpected: string[];
-}
-
-const newTally = (): Tally => ({
-  sends: 0,
-  answers: new Map(),
-  replayed: 0,
-  retried: new Map(),
-  gaveUp: 0,
-  fresh: new Map(),
-  accepted: new Set(),
-  unexpected: [],
-});
-
 async function main(): Promise<number> {
-  await access(join(appDist, 'sw.js')).catch(() => {
-    throw new Error(`${appDist}/sw.js is missing: run \`npm run build:e2e\` first`);
+  await access(join(appDist, 'sw-next.js')).catch(() => {
+    throw new Error(`${appDist}/sw-next.js is missing: run \`npm run build:e2e\` first`);
   });
   const started = Date.now();
   const plan = makePlan(seed, size);
   const uniqueKeys = [...plan.oracle.values()].reduce((sum, keys) => sum + keys.size, 0);
+  const uniqueRefunds = [...plan.refunds.values()].reduce((sum, keys) => sum + keys.size, 0);
+  const raceRounds = plan.rounds.filter((round) => round.racing).length;
   console.log(
     `actordav chaos: seed ${seed}, size ${size}, server ${serverKind}, ${plan.actors.length} actors, ` +
-      `${plan.rounds.length} rounds, ${uniqueKeys} unique keys`,
+      `${plan.rounds.length} rounds (${raceRounds} racing), ${uniqueKeys} unique task keys, ` +
+      `${uniqueRefunds} refunds`,
   );
 
   const root = await mkdtemp(join(tmpdir(), 'actordav-chaos-'));
   // lighttpd and Apache drop to `nobody` when started as root: they must reach `remote/` inside.
   await chmod(root, 0o755);
-  const server = await startWebdavServer(serverKind, { dataDir: join(root, 'remote') });
+  const dataDir = join(root, 'remote');
+  const server = await startWebdavServer(serverKind, { dataDir });
   const proxy = await startFaultProxy({ target: server.url });
   const appPort = await freePort();
   const appUrl = `http://127.0.0.1:${appPort}/`;
   const app = await serveApp(appDist, '127.0.0.1', appPort, { single: true });
   const remote: RemoteReader = { url: server.url };
+  const clockC = new MovableClock(join(root, 'clock-c'), clockSkewMs);
+  await clockC.write();
 
-  const tallies: Record<DeviceName, Tally> = { A: newTally(), B: newTally() };
+  const tallies: Record<DeviceName, Tally> = { A: newTally(), B: newTally(), C: newTally() };
+  const failures = new SyncFailureLog();
   /** Outstanding sends per batch: key → how many sends of it still have no report. */
   const outstanding = new Map<number, Map<string, number>>();
   const onReport = (device: DeviceName, report: SendReport) => {
-    const tally = tallies[device];
     const left = outstanding.get(report.batch);
     const count = left?.get(report.key) ?? 0;
     if (count > 1) left?.set(report.key, count - 1);
     else left?.delete(report.key);
-    for (const [why, times] of Object.entries(report.retried)) {
-      tally.retried.set(why, (tally.retried.get(why) ?? 0) + times);
-    }
-    if (report.status === 0) {
-      tally.gaveUp += 1;
-      // Still outstanding: the runner sends it again in the next round.
+    const kind = plan.messages.get(`${report.actor}/${report.key}`)?.kind ?? 'task';
+    // Given up: still outstanding, the runner sends it again in the next round.
+    if (!tallyReport(tallies[device], report, kind))
       left?.set(report.key, (left.get(report.key) ?? 0) + 1);
-      return;
-    }
-    tally.answers.set(report.status, (tally.answers.get(report.status) ?? 0) + 1);
-    if (report.status !== 201 && report.status !== 202) {
-      tally.unexpected.push(`${report.actor}/${report.key}: ${report.status} ${report.text}`);
-      return;
-    }
-    if (report.bodyKey !== report.key) {
-      tally.unexpected.push(`${report.actor}/${report.key}: body key ${String(report.bodyKey)}`);
-    }
-    const id = `${report.actor}/${report.key}`;
-    tally.accepted.add(id);
-    if (report.replayed) tally.replayed += 1;
-    else tally.fresh.set(id, (tally.fresh.get(id) ?? 0) + 1);
   };
 
   const pagePath = (device: DeviceName) =>
@@ -155,42 +143,54 @@ async function main(): Promise<number> {
       variant: 'sync',
       remote: proxy.url,
       confirm: String(confirmMs[device]),
+      checkpointEvery: String(checkpointEvery),
+      worker: workerBuild[device],
     }).toString()}`;
+  const device = (name: DeviceName, tabs: number) =>
+    new ChaosDevice({
+      name,
+      engine: name === 'C' ? 'chromium' : engine,
+      profileDir: join(root, `profile-${name.toLowerCase()}`),
+      appUrl,
+      pagePath: pagePath(name),
+      tabs,
+      onReport,
+      onSyncFailure: (from, failure) => failures.record(from, failure),
+      ...(name === 'C' ? { clock: clockC } : {}),
+    });
   const devices: Record<DeviceName, ChaosDevice> = {
-    A: new ChaosDevice({
-      name: 'A',
-      engine,
-      profileDir: join(root, 'profile-a'),
-      appUrl,
-      pagePath: pagePath('A'),
-      tabs: tabsA,
-      onReport,
-    }),
-    B: new ChaosDevice({
-      name: 'B',
-      engine,
-      profileDir: join(root, 'profile-b'),
-      appUrl,
-      pagePath: pagePath('B'),
-      tabs: 1,
-      onReport,
-    }),
+    A: device('A', tabsA),
+    B: device('B', 1),
+    C: device('C', 1),
+  };
+  /** The actors each device writes to, and so syncs and must converge on. */
+  const actorsOf: Record<DeviceName, readonly string[]> = {
+    A: plan.actors,
+    B: plan.actors,
+    C: plan.actorsC,
   };
   let failed = true;
   try {
-    await Promise.all([devices.A.launch(), devices.B.launch()]);
+    const launched = await Promise.all(
+      deviceNames.map(async (name) => {
+        const from = Date.now();
+        await devices[name].launch();
+        return `${name} ${((Date.now() - from) / 1000).toFixed(1)} s`;
+      }),
+    );
+    console.log(`launched: ${launched.join(', ')}`);
     let batchIds = 0;
-    const carry: Record<DeviceName, Message[]> = { A: [], B: [] };
+    const carry: Record<DeviceName, Message[]> = { A: [], B: [], C: [] };
 
     /** Sends one batch from one tab; whatever gets no report is carried to the next round. */
-    const sendBatch = async (device: DeviceName, tab: number, messages: Message[]) => {
+    const sendBatch = async (name: DeviceName, tab: number, messages: Message[]) => {
       if (messages.length === 0) return;
       const batch = ++batchIds;
       const left = new Map<string, number>();
       for (const { key } of messages) left.set(key, (left.get(key) ?? 0) + 1);
       outstanding.set(batch, left);
-      tallies[device].sends += messages.length;
-      const page = devices[device].pages[tab];
+      tallies[name].sends += messages.length;
+      const page = devices[name].pages[tab];
       try {
         if (page === undefined) throw new Error('the tab is gone');
         await runBatch(page, { batch, messages, scope, concurrency, budgetMs: sendBudgetMs });
@@ -202,93 +202,138 @@ async function main(): Promise<number> {
       for (const [key, count] of left) {
         const message = byKey.get(key);
         if (message === undefined) continue;
-        for (let i = 0; i < count; i++) carry[device].push(message);
+        for (let i = 0; i < count; i++) carry[name].push(message);
       }
       // Carried sends are counted again when they are sent again.
-      tallies[device].sends -= [...left.values()].reduce((sum, count) => sum + count, 0);
+      tallies[name].sends -= [...left.values()].reduce((sum, count) => sum + count, 0);
+    };
+
+    // The racing server. When it starts, every worker is stopped first, so each device's next
+    // worker probes the server while it races (a passed verdict is kept for a day: a worker
+    // that probed before would trust it). When it stops, A's and B's workers are stopped (what
+    // the browser does to an idle worker; the next one probes again) and C's clock moves past
+    // the verdict's retry delay, so C's own worker checks again.
+    let racing = false;
+    let racesEnded = 0;
+    const startRace = async () => {
+      racing = true;
+      failures.raceStarted();
+      await Promise.all(deviceNames.map((name) => devices[name].stopWorker()));
+    };
+    const endRace = async () => {
+      racing = false;
+      proxy.clear();
+      failures.raceEnded();
+      racesEnded += 1;
+      await Promise.all([
+        devices.A.stopWorker(),
+        devices.B.stopWorker(),
+        clockC.advance(verdictRetryJumpMs),
+      ]);
     };
 
     const runRound = async (round: RoundPlan) => {
+      if (racing && !round.racing) await endRace();
       proxy.clear();
+      if (round.racing && !racing) await startRace();
       for (const rule of round.faults) proxy.inject(rule);
-      const carriedA = carry.A.splice(0);
-      const carriedB = carry.B.splice(0);
+      const carried = {
+        A: carry.A.splice(0),
+        B: carry.B.splice(0),
+        C: carry.C.splice(0),
+      };
       const tabs = round.tabs.map((batch) => [...batch]);
-      carriedA.forEach((message, index) => tabs[index % tabsA]?.unshift(message));
+      carried.A.forEach((message, index) => tabs[index % tabsA]?.unshift(message));
       const restarting: Record<DeviceName, Promise<void> | undefined> = {
         A: undefined,
         B: undefined,
+        C: undefined,
       };
       const events: Promise<void>[] = [];
       const at = (ms: number, action: () => Promise<void>) => events.push(sleep(ms).then(action));
-      for (const ms of round.stopsA) {
-        at(ms, async () => {
-          if (restarting.A === undefined) await devices.A.stopWorker();
-        });
+      const stops = { A: round.stopsA, B: round.stopsB, C: round.stopsC };
+      for (const name of deviceNames) {
+        for (const ms of stops[name]) {
+          at(ms, async () => {
+            if (restarting[name] === undefined) await devices[name].stopWorker();
+          });
+        }
       }
-      for (const ms of round.stopsB) {
-        at(ms, async () => {
-          if (restarting.B === undefined) await devices.B.stopWorker();
-        });
-      }
-      for (const device of ['A', 'B'] as const) {
-        const restart = device === 'A' ? round.restartA : round.restartB;
+      for (const name of ['A', 'B'] as const) {
+        const restart = name === 'A' ? round.restartA : round.restartB;
         if (restart === undefined) continue;
         at(restart.atMs, async () => {
-          restarting[device] = devices[device].restart(restart.kind);
-          await restarting[device];
-          restarting[device] = undefined;
+          restarting[name] = devices[name].restart(restart.kind);
+          await restarting[name];
+          restarting[name] = undefined;
         });
       }
       const sends = [
         ...tabs.map((batch, tab) => sendBatch('A', tab, batch)),
-        sendBatch('B', 0, [...carriedB, ...round.deviceB]),
+        sendBatch('B', 0, [...carried.B, ...round.deviceB]),
+        sendBatch('C', 0, [...carried.C, ...round.deviceC]),
       ];
       await Promise.all([...sends, ...events]);
     };
 
+    const carriedCount = () => carry.A.length + carry.B.length + carry.C.length;
+    const acceptedCount = () =>
+      deviceNames.reduce((sum, name) => sum + tallies[name].accepted.size, 0);
     for (const round of plan.rounds) {
       await runRound(round);
-      const accepted = tallies.A.accepted.size + tallies.B.accepted.size;
       console.log(
-        `round ${round.index + 1}/${plan.rounds.length}: ${accepted}/${uniqueKeys} keys accepted, ` +
-          `carried ${carry.A.length + carry.B.length}, ${Math.round((Date.now() - started) / 1000)} s`,
+        `round ${round.index + 1}/${plan.rounds.length}${round.racing ? ' (racing)' : ''}: ` +
+          `${acceptedCount()}/${uniqueKeys + uniqueRefunds} keys accepted, ` +
+          `carried ${carriedCount()}, ${Math.round((Date.now() - started) / 1000)} s`,
       );
     }
     // Sends that never got an answer are sent again, faults off, until each has one.
-    proxy.clear();
     const emptyRound = (index: number): RoundPlan => ({
       index,
       tabs: Array.from({ length: tabsA }, () => []),
       deviceB: [],
+      deviceC: [],
       faults: [],
+      racing: false,
       stopsA: [],
       stopsB: [],
+      stopsC: [],
       restartA: undefined,
       restartB: undefined,
     });
-    for (let extra = 0; extra < 5 && carry.A.length + carry.B.length > 0; extra++) {
+    for (let extra = 0; extra < 5 && carriedCount() > 0; extra++) {
       await runRound(emptyRound(plan.rounds.length + extra));
     }
+    if (racing) await endRace();
+    proxy.clear();
     const sendingDone = Date.now();
 
-    // Converge: faults off, both devices sync until each is at the remote's head with nothing pending.
-    proxy.clear();
+    // Converge: faults off, every device syncs until it is at the remote's head of each of its
+    // actors with nothing pending.
     const convergeStarted = Date.now();
     let converged = false;
     let lastView = '';
     let lastTrigger = 0;
-    // Two polls in a row with every actor at the head on both devices and nothing pending.
+    // Two polls in a row with every actor at the head on every device and nothing pending.
     for (let poll = 0, calm = 0; Date.now() - convergeStarted < convergeTimeoutMs; poll++) {
-      const [statusA, statusB, heads] = await Promise.all([
+      const [statusA, statusB, statusC, heads] = await Promise.all([
         devices.A.statuses(scope, plan.actors),
         devices.B.statuses(scope, plan.actors),
+        devices.C.statuses(scope, plan.actorsC),
         Promise.all(plan.actors.map((actor) => headVersion(remote, actor))),
       ]);
+      for (const status of [...statusA, ...statusB, ...statusC]) {
+        if (status.lastError?.code === 'remote-fork') {
+          failures.forks.set(status.id, `status shows remote-fork: ${status.lastError.message}`);
+        }
+      }
       const atHead = (status: ActorStatus | undefined, index: number) =>
         status !== undefined && status.pending === 0 && status.version === heads[index];
       const behind = plan.actors.filter(
-        (_, index) => !atHead(statusA[index], index) || !atHead(statusB[index], index),
+        (_, index) =>
+          !atHead(statusA[index], index) ||
+          !atHead(statusB[index], index) ||
+          (index < plan.actorsC.length && !atHead(statusC[index], index)),
       );
       if (behind.length === 0) {
         calm += 1;
@@ -298,7 +343,12 @@ async function main(): Promise<number> {
         }
       } else {
         calm = 0;
-        lastView = describeBehind(behind, plan.actors, statusA, statusB, heads);
+        lastView = describeBehind(
+          behind,
+          plan.actors,
+          { A: statusA, B: statusB, C: statusC },
+          heads,
+        );
         if (poll % 20 === 0) {
           console.log(
             `converging: ${behind.length} actors behind after ${((Date.now() - convergeStarted) / 1000).toFixed(0)} s\n${lastView}`,
@@ -307,17 +357,18 @@ async function main(): Promise<number> {
         // What a page does when it comes online: ask the worker to sync (pull and push) every actor.
         if (Date.now() - lastTrigger > 3000) {
           lastTrigger = Date.now();
-          await Promise.all([devices.A.triggerSync(), devices.B.triggerSync()]);
+          await Promise.all(deviceNames.map((name) => devices[name].triggerSync()));
         }
       }
       await sleep(500);
     }
     const convergeMs = Date.now() - convergeStarted;
 
-    // The check: every head against the oracle, each device's state against the head, receipts.
+    // The check: every head against the oracles, each device's state against the head, receipts, forks.
+    const heads = new Map<string, VersionFile | undefined>();
+    for (const actor of plan.actors) heads.set(actor, await readHead(remote, actor));
     const headTasks = new Map<string, string[]>();
-    for (const actor of plan.actors) {
-      const head = await readHead(remote, actor);
+    for (const [actor, head] of heads) {
       const tasks = (head?.state['tasks'] ?? []) as { key: string }[];
       headTasks.set(
         actor,
@@ -325,61 +376,67 @@ async function main(): Promise<number> {
       );
     }
     const oracle = checkOracle(plan.oracle, headTasks);
+    const refunds = checkRefunds(plan.refunds, heads);
     const disagree: string[] = [];
-    for (const device of ['A', 'B'] as const) {
-      const local = await devices[device].taskKeys(scope, plan.actors);
-      for (const actor of plan.actors) {
-        if (JSON.stringify(local[actor] ?? []) !== JSON.stringify(headTasks.get(actor) ?? [])) {
-          disagree.push(`${device}:${actor}`);
-        }
+    for (const name of deviceNames) {
+      const local = await devices[name].stateViews(scope, actorsOf[name]);
+      for (const actor of actorsOf[name]) {
+        const head = heads.get(actor);
+        const view = local[actor];
+        const same =
+          JSON.stringify(view?.tasks ?? []) === JSON.stringify(headTasks.get(actor) ?? []) &&
+          view?.total === head?.state['total'];
+        if (!same) disagree.push(`${name}:${actor}`);
       }
     }
+    const receipts = new Map<DeviceName, Record<string, ReceiptView>>();
+    for (const name of deviceNames) receipts.set(name, await devices[name].receipts());
     const notDone: string[] = [];
-    for (const device of ['A', 'B'] as const) {
-      const receipts = await devices[device].receipts();
-      for (const [actor, keys] of plan.oracle) {
-        for (const key of keys) {
-          if (!key.startsWith(device.toLowerCase())) continue;
-          const receipt = receipts[`${actor}/${key}`];
-          if (receipt?.[0] !== 'done' || receipt[1] !== 201) {
-            notDone.push(`${device}:${actor}/${key} ${JSON.stringify(receipt ?? null)}`);
-          }
-        }
+    for (const [id, message] of plan.messages) {
+      const receipt = receipts.get(message.device)?.[id];
+      if (receipt?.status !== 'done' || receipt.answerStatus !== doneStatus[message.kind]) {
+        notDone.push(`${message.device}:${id} ${JSON.stringify(receipt ?? null)}`);
       }
     }
-    const freshTwice = (['A', 'B'] as const).flatMap((device) =>
-      [...tallies[device].fresh].filter(([, n]) => n > 1).map(([id, n]) => `${device}:${id} ×${n}`),
+    const forks = checkForks(heads, receipts, plan.messages, failures.forks);
+    const gc = await readRemoteGc(dataDir, plan.actors);
+    const all = deviceNames.map((name) => tallies[name]);
+    const freshTwice = deviceNames.flatMap((name) =>
+      [...tallies[name].fresh].filter(([, n]) => n > 1).map(([id, n]) => `${name}:${id} ×${n}`),
     );
-    const unexpected = [...tallies.A.unexpected, ...tallies.B.unexpected];
-    const accepted = tallies.A.accepted.size + tallies.B.accepted.size;
-
-    const sends = tallies.A.sends + tallies.B.sends;
+    const unexpected = all.flatMap((tally) => tally.unexpected);
+    const sends = all.reduce((sum, tally) => sum + tally.sends, 0);
+    const unique = uniqueKeys + uniqueRefunds;
     const faults = proxy.faults;
-    const retried = new Map<string, number>();
-    for (const tally of [tallies.A, tallies.B]) {
-      for (const [why, n] of tally.retried) retried.set(why, (retried.get(why) ?? 0) + n);
-    }
-    const answers = new Map<number, number>();
-    for (const tally of [tallies.A, tallies.B]) {
-      for (const [status, n] of tally.answers) answers.set(status, (answers.get(status) ?? 0) + n);
-    }
+    const retried = sumMaps(all.map((tally) => tally.retried));
+    const answers = sumMaps(all.map((tally) => tally.answers));
+    const unsafeWhileRacing = deviceNames.map(
+      (name) => `${name} ${failures.unsafeWhileRacing.get(name) ?? 0}`,
+    );
+    const raceRefused = [...failures.unsafeWhileRacing.values()].reduce((a, b) => a + b, 0);
     const lines = [
       '',
       `== actordav chaos: seed ${seed}, size ${size}, server ${serverKind}, browser ${engine} ==`,
-      `messages:          ${sends} sends (device A ${tallies.A.sends} from ${tabsA} tabs, device B ${tallies.B.sends}) to ${plan.actors.length} actors`,
-      `unique keys:       ${uniqueKeys} (accepted ${accepted})`,
-      `resends:           ${sends - uniqueKeys} (${percent(sends - uniqueKeys, sends)} of sends; ${plan.resentKeys} keys = ${percent(plan.resentKeys, uniqueKeys)} planned to be resent, plus sends cut off by restarts)`,
-      `answers:           ${[...answers].map(([status, n]) => `${status} ×${n}`).join(', ')}; replayed ${tallies.A.replayed + tallies.B.replayed}`,
-      `page retries:      ${[...retried].map(([why, n]) => `${why} ×${n}`).join(', ') || 'none'}; gave up ${tallies.A.gaveUp + tallies.B.gaveUp}`,
-      `worker stops:      ${devices.A.stops + devices.B.stops} (A ${devices.A.stops}, B ${devices.B.stops}) via ${engine === 'firefox' ? 'privileged BiDi' : 'CDP'}`,
+      `devices:           A current release, ${tabsA} tabs; B next release (sw-next.js, commandsVersion 1), 1 tab; C current release, 1 tab, Chromium clock +${Math.round(clockSkewMs / 86_400_000)} d (moved on ${(clockC.offsetMs - clockSkewMs) / 60_000} min), ${plan.actorsC.length} actors`,
+      `messages:          ${sends} sends (A ${tallies.A.sends}, B ${tallies.B.sends}, C ${tallies.C.sends}) to ${plan.actors.length} actors`,
+      `unique keys:       ${unique} (${uniqueKeys} tasks, ${uniqueRefunds} refunds; accepted ${acceptedCount()})`,
+      `resends:           ${sends - unique} (${percent(sends - unique, sends)} of sends; ${plan.resentKeys} keys = ${percent(plan.resentKeys, unique)} planned to be resent, plus sends cut off by restarts)`,
+      `answers:           ${[...answers].map(([status, n]) => `${status} ×${n}`).join(', ')}; replayed ${all.reduce((sum, tally) => sum + tally.replayed, 0)}`,
+      `page retries:      ${[...retried].map(([why, n]) => `${why} ×${n}`).join(', ') || 'none'}; gave up ${all.reduce((sum, tally) => sum + tally.gaveUp, 0)}`,
+      `worker stops:      ${deviceNames.reduce((sum, name) => sum + devices[name].stops, 0)} (${deviceNames.map((name) => `${name} ${devices[name].stops}`).join(', ')}) via ${engine === 'firefox' ? 'privileged BiDi (A, B), CDP (C)' : 'CDP'}`,
       `restarts:          ${restartCount(devices.A) + restartCount(devices.B)} (A ${describeRestarts(devices.A)}; B ${describeRestarts(devices.B)})`,
-      `storage wipes:     ${devices.A.wipes + devices.B.wipes} (a restart after which the browser had recreated the database empty: new device id)`,
-      `faults:            ${faultKinds.map((kind: FaultKind) => `${kind} ${faults[kind]}`).join(', ')}`,
-      `lost:              ${oracle.lost.length}`,
-      `doubled:           ${oracle.doubled.length}`,
+      `storage wipes:     ${deviceNames.reduce((sum, name) => sum + devices[name].wipes, 0)} (a restart after which the browser had recreated the database empty: new device id)`,
+      `faults:            ${[...faultKinds, 'raceMove' as FaultKind].map((kind) => `${kind} ${faults[kind]}`).join(', ')}`,
+      `racing server:     ${raceRounds} rounds, ${faults.raceMove} racing MOVEs, ${proxy.doubleWins} double wins; probe refused it (remote-unsafe) while racing: ${unsafeWhileRacing.join(', ')}; refused after it stopped: ${failures.unsafeAfterRace.length}; races ended ${racesEnded}`,
+      `sync failures:     ${failures.describe()}`,
+      `removal:           ${gc.versionFolders} version folders, ${gc.tombstones} tombstoned (gone.json); live ${gc.checkpoints} checkpoints, ${gc.deltas} deltas; ${gc.segments} log segments left (checkpointEvery ${checkpointEvery})`,
+      `lost:              ${oracle.lost.length + refunds.lost.length}`,
+      `doubled:           ${oracle.doubled.length + refunds.miscounted.length}`,
       `unknown keys:      ${oracle.unknown.length}`,
+      `refunds:           ${refunds.folded}/${uniqueRefunds} folded once by the next release (lost ${refunds.lost.length}, totals off ${refunds.miscounted.length})`,
+      `forks:             ${forks.actors.length} (actors with remote-fork seen, or a done receipt the head answers otherwise)`,
       `fresh twice:       ${freshTwice.length} (keys answered without Idempotent-Replayed more than once)`,
-      `unexpected:        ${unexpected.length} (answers other than 201/202)`,
+      `unexpected:        ${unexpected.length} (answers other than 201/200/202)`,
       `receipts not done: ${notDone.length}`,
       `devices agree:     ${disagree.length === 0 ? 'yes' : `no (${disagree.length} actor views differ)`}`,
       `time to converge:  ${converged ? `${(convergeMs / 1000).toFixed(1)} s` : `NOT CONVERGED after ${convergeMs / 1000} s`}`,
@@ -392,27 +449,42 @@ async function main(): Promise<number> {
       for (const item of items.slice(0, 50)) console.log(`  ${item}`);
       if (items.length > 50) console.log(`  … and ${items.length - 50} more`);
     };
-    show('LOST', oracle.lost);
+    show('LOST', [...oracle.lost, ...refunds.lost]);
     show('DOUBLED', oracle.doubled);
+    show('REFUND TOTALS OFF', refunds.miscounted);
     show('UNKNOWN', oracle.unknown);
+    show('FORKS', forks.details);
     show('FRESH TWICE', freshTwice);
     show('UNEXPECTED', unexpected);
     show('RECEIPTS NOT DONE', notDone);
     show('DEVICES DISAGREE', disagree);
+    show('REFUSED AFTER THE RACE', failures.unsafeAfterRace);
+    const unexercised = [
+      ...(raceRounds > 0 && raceRefused === 0
+        ? ['the racing server was never refused by a probe']
+        : []),
+      ...(gc.tombstones === 0 ? ['no version was ever removed (no tombstone)'] : []),
+    ];
+    show('NOT EXERCISED', unexercised);
     if (!converged) console.log(`not converged:\n${lastView}`);
     failed =
       oracle.lost.length +
         oracle.doubled.length +
         oracle.unknown.length +
+        refunds.lost.length +
+        refunds.miscounted.length +
+        forks.actors.length +
         freshTwice.length +
         unexpected.length +
         notDone.length +
-        disagree.length >
+        disagree.length +
+        failures.unsafeAfterRace.length +
+        unexercised.length >
         0 || !converged;
     console.log(`result:            ${failed ? 'FAIL' : 'PASS'}`);
     return failed ? 1 : 0;
   } finally {
-    await Promise.allSettled([devices.A.close(), devices.B.close()]);
+    await Promise.allSettled(deviceNames.map((name) => devices[name].close()));
     await new Promise<void>((resolve) => app.close(() => resolve()));
     app.closeAllConnections();
     await proxy.close();
@@ -434,8 +506,7 @@ async function headVersion(remote: RemoteReader, actor: string): Promise<number>
 function describeBehind(
   behind: string[],
   actors: readonly string[],
-  statusA: readonly ActorStatus[],
-  statusB: readonly ActorStatus[],
+  statuses: Record<DeviceName, readonly ActorStatus[]>,
   heads: readonly number[],
 ): string {
   return behind
@@ -446,7 +517,10 @@ function describeBehind(
         status === undefined
           ? '?'
           : `v${status.version} pending ${status.pending}${status.syncing ? ' syncing' : ''}${status.lastError ? ` ${status.lastError.code}: ${status.lastError.message}` : ''}`;
-      return `  ${actor}: head v${heads[index] ?? '?'}; A ${view(statusA[index])}; B ${view(statusB[index])}`;
+      const views = deviceNames
+        .filter((name) => index < statuses[name].length)
+        .map((name) => `${name} ${view(statuses[name][index])}`);
+      return `  ${actor}: head v${heads[index] ?? '?'}; ${views.join('; ')}`;
     })
     .join('\n');
 }

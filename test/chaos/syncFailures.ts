@@ -1,0 +1,56 @@
+import type { SyncFailure } from './chaosDevice.ts';
+import type { DeviceName } from './plan.ts';
+
+/** After a race ends, failures heard this long after still belong to it (rounds in flight). */
+const raceTailMs = 5_000;
+
+/**
+ * Every failed sync round the devices broadcast, sorted by when the server raced: a racing
+ * server must be refused by the probe (`remote-unsafe`) while it races, and trusted again once
+ * it stops; `remote-fork` at any time is a fork.
+ */
+export class SyncFailureLog {
+  /** Failures by device and code. */
+  readonly codes = new Map<DeviceName, Map<string, number>>();
+  /** `remote-unsafe` heard while the server raced, by device. */
+  readonly unsafeWhileRacing = new Map<DeviceName, number>();
+  /** `remote-unsafe` heard after every race had ended (plus a short tail): a verdict stuck. */
+  readonly unsafeAfterRace: string[] = [];
+  /** Actors a device saw `remote-fork` for, with the first message. */
+  readonly forks = new Map<string, string>();
+  #racing = false;
+  #raceEnded = -Infinity;
+
+  raceStarted(): void {
+    this.#racing = true;
+  }
+
+  raceEnded(): void {
+    this.#racing = false;
+    this.#raceEnded = Date.now();
+  }
+
+  /** `A: remote-unsafe ×3, …; B: …`, or `none`. */
+  describe(): string {
+    const parts = [...this.codes].map(
+      ([device, codes]) =>
+        `${device}: ${[...codes].map(([code, n]) => `${code} ×${n}`).join(', ')}`,
+    );
+    return parts.join('; ') || 'none';
+  }
+
+  record(device: DeviceName, failure: SyncFailure): void {
+    const codes = this.codes.get(device) ?? new Map<string, number>();
+    this.codes.set(device, codes);
+    codes.set(failure.code, (codes.get(failure.code) ?? 0) + 1);
+    if (failure.code === 'remote-fork' && !this.forks.has(failure.actor)) {
+      this.forks.set(failure.actor, `${device} saw remote-fork: ${failure.message}`);
+    }
+    if (failure.code !== 'remote-unsafe') return;
+    if (this.#racing || Date.now() - this.#raceEnded < raceTailMs) {
+      this.unsafeWhileRacing.set(device, (this.unsafeWhileRacing.get(device) ?? 0) + 1);
+    } else {
+      this.unsafeAfterRace.push(`${device}:${failure.actor} ${failure.message}`);
+    }
+  }
+}

@@ -1,6 +1,6 @@
 /**
  * Every stable error code the worker answers with, its HTTP status and title.
- * Codes are part of the public contract (DESIGN.md §2): never rename one.
+ * Codes are part of the public contract ([problem codes](https://github.com/actordav/actordav/blob/main/docs/PROTOCOL.md#problem-codes)): never rename one.
  */
 export const problemCodes = {
   'invalid-actor-id': [400, 'Invalid actor id'],

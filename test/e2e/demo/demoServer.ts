@@ -10,7 +10,7 @@ const repo = resolve(import.meta.dirname, '../../..');
 /** The demo server (`demo/server.ts`) started for a spec file, on free ports. */
 export interface DemoServer {
   url: string;
-  /** The embedded WebDAV server, reached directly (not through the airplane gate). */
+  /** The remote (the embedded WebDAV server unless given), reached directly, not through the gate. */
   davUrl: string;
   /** The airplane gate the worker syncs through. */
   gateUrl: string;
@@ -20,9 +20,10 @@ export interface DemoServer {
 /**
  * Spawns `node --import tsx demo/server.ts` (one process, so stopping it by
  * PID stops everything) with a fresh remote directory, and waits until it
- * serves. Needs `npm run build:demo` first.
+ * serves. With `remote`, the demo syncs there (`ACTORDAV_REMOTE`) instead of
+ * its embedded server. Needs `npm run build:demo` first.
  */
-export async function startDemoServer(): Promise<DemoServer> {
+export async function startDemoServer(options: { remote?: string } = {}): Promise<DemoServer> {
   if (!existsSync(join(repo, 'dist-demo', 'sw.js'))) {
     throw new Error('dist-demo/ is missing: run `npm run build:demo` before the demo tests');
   }
@@ -37,7 +38,7 @@ export async function startDemoServer(): Promise<DemoServer> {
       DAV_PORT: String(davPort),
       GATE_PORT: String(gatePort),
       REMOTE_DATA_DIR: data,
-      ACTORDAV_REMOTE: '',
+      ACTORDAV_REMOTE: options.remote ?? '',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -61,7 +62,7 @@ export async function startDemoServer(): Promise<DemoServer> {
   }
   return {
     url,
-    davUrl: `http://127.0.0.1:${davPort}/`,
+    davUrl: options.remote ?? `http://127.0.0.1:${davPort}/`,
     gateUrl: `http://127.0.0.1:${gatePort}/`,
     async stop() {
       if (child.exitCode === null) {

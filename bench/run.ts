@@ -198,8 +198,12 @@ async function main(): Promise<void> {
   }
   const rows = [...resultRows(reps, bundles, labels(size)), ...historyRows(histories)];
   const load = [loadBefore, loadavg()[0] ?? 0].map((value) => value.toFixed(1)).join(' → ');
+  const runs = [
+    ...(reps.length === 0 ? [] : [`medians of ${size.repetitions} fresh browsers`]),
+    ...(histories.length === 0 ? [] : ['history: one fresh browser per history, over its rounds']),
+  ].join('; ');
   const title =
-    `actordav benchmarks — size ${size.name}: medians of ${size.repetitions} fresh browsers ` +
+    `actordav benchmarks — size ${size.name}: ${runs} ` +
     `(${driver} Chromium, persistent profiles), ${cpus().length} cores, load ${load}, ` +
     `${((performance.now() - t0) / 1000).toFixed(0)} s, ${new Date().toISOString()}`;
   const note =

@@ -1,29 +1,41 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { freePort } from './freePort.ts';
 import { giveToServerUser, startedAsRoot } from './giveToServerUser.ts';
 import { launchDaemon } from './launchDaemon.ts';
 import { makeServerDirs } from './makeServerDirs.ts';
+import { readRecipe } from './remoteRecipes.ts';
 import { renderTemplate } from './renderTemplate.ts';
 import type { WebdavServer, WebdavServerOptions } from './WebdavServer.ts';
 import { writeHtpasswd } from './writeHtpasswd.ts';
 
-const here = fileURLToPath(new URL('.', import.meta.url));
+/** Every test app is served from 127.0.0.1, on ports chosen per run (a PCRE for ap_expr). */
+const TEST_ORIGINS = '^http://127\\.0\\.0\\.1:[0-9]+$';
+// Only for the suite run as root (CI containers): mod_unixd will not serve as root (there is no
+// switch to allow it), so the children run as nobody and the launcher hands them the temp dir.
+// Not root: User is ignored and everything runs as the current user.
+const AS_ROOT = 'User nobody\nGroup nogroup\n';
 
 /**
- * Runs Apache 2.4 mod_dav_fs (Debian: apache2, apache2-utils for htpasswd) from `apache.conf`
- * in a fresh temp dir on 127.0.0.1, in the foreground so the PID we hold is the parent's.
+ * Runs Apache 2.4 mod_dav_fs (Debian: apache2, apache2-utils for htpasswd) from the recipes of
+ * docs/REMOTES.md in a fresh temp dir on 127.0.0.1, in the foreground so the PID we hold is the
+ * parent's.
  */
 export async function startApache(options: WebdavServerOptions = {}): Promise<WebdavServer> {
   const { tempDir, dataDir } = await makeServerDirs('apache', options.dataDir);
   const port = options.port ?? (await freePort());
-  const template = await readFile(join(here, 'apache.conf'), 'utf8');
-  const config = renderTemplate(
-    template,
-    { PORT: String(port), DATA_DIR: dataDir, TEMP_DIR: tempDir },
-    { auth: options.auth !== undefined, asRoot: startedAsRoot },
-  );
+  const values = {
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    TEMP_DIR: tempDir,
+    ORIGIN_REGEX: TEST_ORIGINS,
+  };
+  const render = async (name: string) => renderTemplate(await readRecipe(name), values);
+  const config = [
+    await render('apache.conf'),
+    options.auth === undefined ? '' : await render('apache-auth.conf'),
+    startedAsRoot ? AS_ROOT : '',
+  ].join('');
   const configPath = join(tempDir, 'apache.conf');
   await writeFile(configPath, config);
   await mkdir(join(tempDir, 'run'));

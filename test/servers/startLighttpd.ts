@@ -1,33 +1,43 @@
-import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { freePort } from './freePort.ts';
 import { giveToServerUser, startedAsRoot } from './giveToServerUser.ts';
 import { launchDaemon } from './launchDaemon.ts';
 import { makeServerDirs } from './makeServerDirs.ts';
+import { readRecipe } from './remoteRecipes.ts';
 import { renderTemplate } from './renderTemplate.ts';
 import type { WebdavServer, WebdavServerOptions } from './WebdavServer.ts';
 import { writeHtpasswd } from './writeHtpasswd.ts';
 
-const here = fileURLToPath(new URL('.', import.meta.url));
 const LUA_SCRIPTS = ['lighttpd-preflight.lua', 'lighttpd-origin.lua'];
+/** Every test app is served from 127.0.0.1, on ports chosen per run (a Lua pattern). */
+const TEST_ORIGINS = '^http://127%.0%.0%.1:%d+$';
+// Only for the suite run as root (CI containers): lighttpd drops root after binding, and the
+// launcher hands the temp dir to this user. A real install names its own (www-data on Debian).
+const AS_ROOT = 'server.username = "nobody"\nserver.groupname = "nogroup"\n';
 
 /**
  * Runs lighttpd + mod_webdav (Debian: lighttpd, lighttpd-mod-webdav, lighttpd-modules-lua)
- * from `lighttpd.conf` in a fresh temp dir on 127.0.0.1.
+ * from the recipes of docs/REMOTES.md in a fresh temp dir on 127.0.0.1.
  */
 export async function startLighttpd(options: WebdavServerOptions = {}): Promise<WebdavServer> {
   const { tempDir, dataDir } = await makeServerDirs('lighttpd', options.dataDir);
   const port = options.port ?? (await freePort());
-  const template = await readFile(join(here, 'lighttpd.conf'), 'utf8');
-  const config = renderTemplate(
-    template,
-    { PORT: String(port), DATA_DIR: dataDir, TEMP_DIR: tempDir },
-    { auth: options.auth !== undefined, asRoot: startedAsRoot },
-  );
+  const values = {
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    TEMP_DIR: tempDir,
+    ORIGIN_PATTERN: TEST_ORIGINS,
+  };
+  const render = async (name: string) => renderTemplate(await readRecipe(name), values);
+  const config = [
+    await render('lighttpd.conf'),
+    options.auth === undefined ? '' : await render('lighttpd-auth.conf'),
+    startedAsRoot ? AS_ROOT : '',
+  ].join('');
   const configPath = join(tempDir, 'lighttpd.conf');
   await writeFile(configPath, config);
-  for (const script of LUA_SCRIPTS) await copyFile(join(here, script), join(tempDir, script));
+  for (const script of LUA_SCRIPTS) await writeFile(join(tempDir, script), await render(script));
   await mkdir(join(tempDir, 'upload'));
   if (options.auth) await writeHtpasswd(join(tempDir, 'htpasswd'), options.auth);
   await giveToServerUser(options.dataDir === undefined ? [tempDir] : [tempDir, dataDir]);

@@ -226,6 +226,8 @@ describe('syncRound: format 2 (DESIGN.md §6a)', () => {
     await accept(local, actor, 2);
     await round(local, actor, direct(), kept);
     expect(await kindOf(actor, 5)).toBe('delta');
+    // Its segment too, though only the delta holds it: log/ is the size of the work in flight.
+    expect(await onDisk(actor, 'log')).toEqual([]);
     expect(await onDisk(actor, 'v/000000000001')).toEqual(['claim.json', 'state.json']);
     await accept(local, actor, 3);
     await round(local, actor, direct(), kept);

@@ -31,8 +31,6 @@ export interface StoredFile {
 export interface FoldedHistory {
   /** The head's checkpoint and its deltas; the versions before it are removed (tombstones). */
   files: StoredFile[];
-  /** What `log/` still holds: the segments folded after the checkpoint (its writers deleted the rest). */
-  segments: Segment[];
   /** The first version of the chain the checkpoint ended: a device that has not seen it removes from there. */
   previous: number;
   /** The head's content. */
@@ -57,7 +55,6 @@ export async function foldHistory(plan: HistoryPlan, chain: number): Promise<Fol
   const base = versions - chain;
   if (base < 2) throw new RangeError(`a history of ${versions} versions has no room for ${chain}`);
   const format1 = new Format1Sizes();
-  const segments: Segment[] = [];
   let head = genesisVersion();
   const keys: Record<string, KeyEntry> = {};
   for (let k = 1; k < base; k++) {
@@ -77,7 +74,6 @@ export async function foldHistory(plan: HistoryPlan, chain: number): Promise<Fol
     format1.addKeys(segment, pick(next.keys, segment));
     format1.addVersion(next);
     contents.push(next);
-    segments.push(segment);
     parent = next;
   }
   // How many deltas like the first fit in the checkpoint's bytes: the cycle that ended at it.
@@ -89,7 +85,6 @@ export async function foldHistory(plan: HistoryPlan, chain: number): Promise<Fol
   const previous = Math.max(1, base - cycle);
   return {
     files: encodeChain(plan, head, contents, previous),
-    segments: segments.slice(1),
     previous,
     head: parent,
     format1,

@@ -1,15 +1,14 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { claimName, versionName } from '../../src/sync/remotePaths.ts';
-import { encodeSegment } from '../../src/sync/segmentFile.ts';
 import type { FoldedHistory } from './foldHistory.ts';
 
 /**
  * Writes a folded history straight into the WebDAV server's folder, as its
  * devices would have left the remote (DESIGN.md §6a): every removed version
  * a folder holding only its tombstone `gone.json`, the checkpoint and its
- * chain with their claim files, and in `log/` the segments the checkpoint
- * does not cover yet (each device deletes its own once one does).
+ * chain with their claim files, and an empty `log/` (each device deletes
+ * its own segments once a version it confirmed holds them).
  */
 export async function plantHistory(
   davRoot: string,
@@ -33,9 +32,5 @@ export async function plantHistory(
     await writeFile(join(folder, 'state.json'), file.body);
     const claim = { nonce: file.nonce, deviceId: file.deviceId };
     await writeFile(join(folder, claimName), JSON.stringify(claim));
-  }
-  for (const segment of history.segments) {
-    const { name, body } = await encodeSegment(segment);
-    await writeFile(join(actor, 'log', name), body);
   }
 }

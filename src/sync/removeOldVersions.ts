@@ -1,6 +1,7 @@
 import type { ActorDb } from '../store/openDb.ts';
 import { davRequest, unexpected } from '../webdav/davRequest.ts';
 import { deleteCollection } from '../webdav/deleteCollection.ts';
+import { readRemoteFile } from '../webdav/readRemoteFile.ts';
 import type { RemoteConfig } from '../webdav/remoteConfig.ts';
 import { remotePaths } from './remotePaths.ts';
 import { removableBelow, type VersionFile } from './versionFile.ts';
@@ -25,8 +26,11 @@ export async function removeOldVersions(
 ): Promise<void> {
   const chain = head.chain;
   if (chain === undefined) return;
-  const from = Math.max(chain.previous, await removedBelow(db, actorId));
-  const until = Math.min(removableBelow(head), from + perRound);
+  const start = Math.max(chain.previous, await removedBelow(db, actorId));
+  const bound = removableBelow(head);
+  if (start >= bound) return;
+  const from = await firstNotRemoved(remote, actorId, start, bound);
+  const until = Math.min(bound, from + perRound);
   for (let n = from; n < until; n++) {
     const gone = remotePaths.versionGone(actorId, n);
     const response = await davRequest(remote, 'PUT', gone, {
@@ -38,6 +42,32 @@ export async function removeOldVersions(
     await deleteCollection(remote, remotePaths.versionClaim(actorId, n));
     await db.put('meta', n + 1, marker(actorId));
   }
+}
+
+/**
+ * Where removal has to go on, found in O(log n) reads instead of redoing
+ * what other devices did: every device removes in order from a number below
+ * which everything is removed, so a tombstone at k means every version
+ * from `start` to k − 1 is removed too. The last tombstone found is
+ * returned, as its DELETEs may not have finished.
+ */
+async function firstNotRemoved(
+  remote: RemoteConfig,
+  actorId: string,
+  start: number,
+  bound: number,
+): Promise<number> {
+  const tombstoned = async (n: number) =>
+    (await readRemoteFile(remote, remotePaths.versionGone(actorId, n))) !== undefined;
+  if (!(await tombstoned(start))) return start;
+  let present = start;
+  let missing = bound;
+  while (missing - present > 1) {
+    const middle = present + Math.floor((missing - present) / 2);
+    if (await tombstoned(middle)) present = middle;
+    else missing = middle;
+  }
+  return present;
 }
 
 /** The number below which this device removed every version of the actor (0: none). */

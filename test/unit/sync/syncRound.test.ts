@@ -17,6 +17,7 @@ import { racingClaims } from './support/racingClaims.ts';
 import {
   dropVersion,
   plantVersion,
+  recordingRemote,
   storedOnDisk,
   versionOnDisk,
   versionsOnDisk,
@@ -259,5 +260,34 @@ describe('syncRound: format 2 (DESIGN.md §6a)', () => {
     expect(kinds).toEqual(['gone', 'gone', 'checkpoint', 'delta', 'checkpoint', 'delta']);
     const head = await versionOnDisk(server.dataDir, 6, actor);
     expect((await localState(local, actor)).actor?.state).toEqual(head.state);
+  });
+
+  it('a device that joins late finds what others removed in a few reads, and removes nothing again', async () => {
+    const actor = newActor();
+    // A state large enough that the checkpoint v41 stays the base for the rounds below.
+    const log = Array.from({ length: 2000 }, (_, i) => `old-${i}`);
+    for (let n = 1; n <= 40; n++) {
+      await plantVersion(server.dataDir, version(n, { state: { log } }), { actor });
+    }
+    const first = await localDevice(day);
+    const kept = memory();
+    for (let seq = 1; seq <= 5; seq++) {
+      await accept(first, actor, seq);
+      await round(first, actor, direct(), kept);
+    }
+    // 40 format-1 versions, then the checkpoint v41 (previous: 1) and its deltas: 1–40 are removed.
+    expect(await onDisk(actor, 'v/000000000040')).toEqual(['gone.json']);
+    const late = await localDevice(day);
+    const { remote, seen } = recordingRemote(server.url);
+    await round(late, actor, remote, memory());
+    const removals = seen.filter(
+      (request) => /\/v\/0{10}([0-3]\d|40)\/./.test(request) && !request.startsWith('PROPFIND '),
+    );
+    expect(removals.filter((request) => !request.startsWith('GET '))).toEqual([
+      `PUT /${actor}/v/000000000040/gone.json`,
+      `DELETE /${actor}/v/000000000040/state.json`,
+      `DELETE /${actor}/v/000000000040/claim.json`,
+    ]);
+    expect(removals.length).toBeLessThanOrEqual(10);
   });
 });

@@ -69,3 +69,58 @@ for (const kind of ['lighttpd', 'apache'] as const satisfies WebdavServerKind[])
     });
   }
 }
+
+const trials = 10;
+const racers = 20;
+
+// What the probe's race checks, measured harder: 20 simultaneous MOVEs of distinct non-empty
+// folders onto one new name with Overwrite: F, 10 times. The figures are printed for
+// docs/REMOTES.md. A loser may answer 412, 207 (lighttpd: a 412 inside) or 500 (Apache); any
+// other 2xx is a win (lighttpd's winner answers 200). The target is read back.
+for (const kind of ['lighttpd', 'apache'] as const satisfies WebdavServerKind[]) {
+  test(`${kind}: of ${racers} simultaneous MOVEs onto one new name, one wins, ${trials} times`, async () => {
+    const server = await startWebdavServer(kind);
+    try {
+      const winsPerTrial: number[] = [];
+      const losingStatuses = new Set<number>();
+      const winningStatuses = new Set<number>();
+      for (let trial = 0; trial < trials; trial++) {
+        const base = `${server.url}race-${trial}/`;
+        expect((await fetch(base, { method: 'MKCOL' })).status).toBe(201);
+        for (let racer = 0; racer < racers; racer++) {
+          expect((await fetch(`${base}s${racer}/`, { method: 'MKCOL' })).status).toBe(201);
+          const put = await fetch(`${base}s${racer}/id.txt`, { method: 'PUT', body: `${racer}` });
+          expect(put.status).toBe(201);
+        }
+        const statuses = await Promise.all(
+          Array.from({ length: racers }, (_, racer) =>
+            fetch(`${base}s${racer}/`, {
+              method: 'MOVE',
+              headers: { Destination: `${base}target/`, Overwrite: 'F' },
+            }).then(async (answer) => {
+              await answer.arrayBuffer();
+              return answer.status;
+            }),
+          ),
+        );
+        const won = (status: number) => status >= 200 && status < 300 && status !== 207;
+        const winners = statuses.flatMap((status, racer) => (won(status) ? [racer] : []));
+        for (const status of statuses) (won(status) ? winningStatuses : losingStatuses).add(status);
+        winsPerTrial.push(winners.length);
+        const landed = await (await fetch(`${base}target/id.txt`)).text();
+        expect(winners.map(String), `statuses ${statuses.join(' ')}`).toContain(landed);
+        // A loser's answer, whatever its code, left its folder where it was.
+        for (let racer = 0; racer < racers; racer++) {
+          if (winners.includes(racer)) continue;
+          expect(await (await fetch(`${base}s${racer}/id.txt`)).text()).toBe(`${racer}`);
+        }
+      }
+      console.log(
+        `${kind}: wins per trial ${winsPerTrial.join(' ')}; winners answered ${[...winningStatuses].join(', ')}; losers ${[...losingStatuses].sort().join(', ')}`,
+      );
+      expect(winsPerTrial).toEqual(Array.from({ length: trials }, () => 1));
+    } finally {
+      await server.stop();
+    }
+  });
+}

@@ -289,6 +289,24 @@ async function main(): Promise<number> {
       const batchC = [...carried.C, ...round.deviceC];
       sendingC = sendingC.then(() => sendBatch('C', 0, batchC));
       await Promise.all([...sends, ...events]);
+      if (round.racing) await awaitRefusals();
+    };
+
+    // A racing round lasts until every running device's probe has refused the server (or a
+    // minute): a round can end before a fresh worker, still backing off from the last round's
+    // faults, has probed.
+    const awaitRefusals = async () => {
+      const waitFrom = Date.now();
+      const waiting = () =>
+        deviceNames.filter(
+          (name) => (name !== 'C' || readyC) && !failures.unsafeWhileRacing.has(name),
+        );
+      while (waiting().length > 0 && Date.now() - waitFrom < 60_000) {
+        await Promise.all(
+          waiting().map((name) => devices[name].triggerSync().catch(() => undefined)),
+        );
+        await sleep(2000);
+      }
     };
 
     const carriedCount = () => carry.A.length + carry.B.length + carry.C.length;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmbeddedWebdav } from '../demo/webdav/startEmbeddedWebdav.ts';
+import { startEmbeddedWebdav } from '../src/devRemote/startEmbeddedWebdav.ts';
 import { benchSize, type BenchSize } from './benchSize.ts';
 import { launchBrowser, type Driver } from './browser/launchBrowser.ts';
 import { bundleEntries, bundleSize } from './bundleSize.ts';

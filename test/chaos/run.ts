@@ -487,7 +487,7 @@ async function main(): Promise<number> {
       `restarts:          ${restartCount(devices.A) + restartCount(devices.B)} (A ${describeRestarts(devices.A)}; B ${describeRestarts(devices.B)})`,
       `storage wipes:     ${deviceNames.reduce((sum, name) => sum + devices[name].wipes, 0)} (a restart after which the browser had recreated the database empty: new device id)`,
       `faults:            ${[...faultKinds, 'raceMove' as FaultKind].map((kind) => `${kind} ${faults[kind]}`).join(', ')}`,
-      `racing server:     ${raceRounds} rounds, ${faults.raceMove} racing MOVEs, ${proxy.doubleWins} double wins; probe refused it (remote-unsafe) while racing: ${unsafeWhileRacing.join(', ')}; refused after it stopped: ${failures.unsafeAfterRace.length}; races ended ${racesEnded}; stuck verdicts nudged while converging ${verdictNudges}`,
+      `racing server:     ${raceRounds} rounds, ${faults.raceMove} racing MOVEs, ${proxy.doubleWins} double wins; probe refused it (remote-unsafe) while racing: ${unsafeWhileRacing.join(', ')}; refused while not racing (30 s after a race): ${failures.unsafeAfterRace.length}; races ended ${racesEnded}; stuck verdicts nudged while converging ${verdictNudges}`,
       `sync failures:     ${failures.describe()}`,
       `removal:           ${gc.versionFolders} version folders, ${gc.tombstones} tombstoned (gone.json); live ${gc.checkpoints} checkpoints, ${gc.deltas} deltas; ${gc.segments} log segments left (checkpointEvery ${checkpointEvery})`,
       `lost:              ${oracle.lost.length + refunds.lost.length}`,
@@ -518,7 +518,7 @@ async function main(): Promise<number> {
     show('UNEXPECTED', unexpected);
     show('RECEIPTS NOT DONE', notDone);
     show('DEVICES DISAGREE', disagree);
-    show('REFUSED AFTER THE RACE', failures.unsafeAfterRace);
+    show('REFUSED WHILE NOT RACING', failures.unsafeAfterRace);
     const unexercised = [
       ...(raceRounds > 0 && raceRefused === 0
         ? ['the racing server was never refused by a probe']

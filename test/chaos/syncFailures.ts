@@ -17,7 +17,7 @@ export class SyncFailureLog {
   readonly codes = new Map<DeviceName, Map<string, number>>();
   /** `remote-unsafe` heard while the server raced, by device. */
   readonly unsafeWhileRacing = new Map<DeviceName, number>();
-  /** `remote-unsafe` heard after every race had ended (plus a short tail): a verdict stuck. */
+  /** `remote-unsafe` heard with no race on (30 s after one ended): a verdict stuck, or a false one. */
   readonly unsafeAfterRace: string[] = [];
   /** Actors a device saw `remote-fork` for, with the first message. */
   readonly forks = new Map<string, string>();

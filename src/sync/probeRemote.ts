@@ -1,4 +1,5 @@
 import { isSyncError, SyncError } from '../errors/SyncError.ts';
+import { readRemoteFile } from '../webdav/readRemoteFile.ts';
 import { davRequest, unexpected } from '../webdav/davRequest.ts';
 import { deleteCollection, type DeleteRetries } from '../webdav/deleteCollection.ts';
 import type { RemoteConfig } from '../webdav/remoteConfig.ts';
@@ -79,14 +80,16 @@ async function runChecks(remote: RemoteConfig, root: string): Promise<ProbeResul
 
   const replaced = await move(remote, `${root}a/`, `${root}b/`);
   // 207 is a failure report (a 412 inside), so only a real success status or a changed target counts.
-  if (moved(replaced) || (await read(remote, `${root}b/x`)) !== 'b') {
+  // Read back with readRemoteFile: only a 404 means absent; a 5xx or a dropped read cuts the probe
+  // short (retried) instead of becoming a verdict on the server, kept for 10 minutes.
+  if (moved(replaced) || (await readRemoteFile(remote, `${root}b/x`)) !== 'b') {
     throw unsafe('a MOVE with Overwrite: F replaced an existing collection');
   }
 
   const landed = await move(remote, `${root}a/`, `${root}n/`);
   // Any other 5xx may be passing trouble; 502 is what servers answer a Destination on another host.
   if (landed.status >= 500 && landed.status !== 502) throw unexpected('MOVE', `${root}a/`, landed);
-  if (!moved(landed) || (await read(remote, `${root}n/x`)) !== 'a') {
+  if (!moved(landed) || (await readRemoteFile(remote, `${root}n/x`)) !== 'a') {
     throw unsafe(
       `a MOVE onto a new name answered ${landed.status} and its content did not arrive there ` +
         '(a proxy in front of the server must rewrite the Destination header as well as Host)',
@@ -124,7 +127,7 @@ async function checkRace(remote: RemoteConfig, root: string, race: number): Prom
   const one =
     racer !== undefined &&
     (winners.length === 0 || winners[0] === Number(racer)) &&
-    (await read(remote, `${target}r${racer}`)) === `${race}-${racer}`;
+    (await readRemoteFile(remote, `${target}r${racer}`)) === `${race}-${racer}`;
   if (one) return;
   const trouble = answers.find((answer) => answer.status >= 500);
   if (held.length === 0 && winners.length === 0 && trouble !== undefined) {
@@ -151,11 +154,6 @@ function move(remote: RemoteConfig, from: string, to: string): Promise<Response>
 
 function moved(response: Response): boolean {
   return response.status === 200 || response.status === 201 || response.status === 204;
-}
-
-async function read(remote: RemoteConfig, path: string): Promise<string | undefined> {
-  const response = await davRequest(remote, 'GET', path);
-  return response.ok ? response.text() : undefined;
 }
 
 function unsafe(why: string): SyncError {

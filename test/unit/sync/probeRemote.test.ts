@@ -106,6 +106,14 @@ describe('probeRemote', () => {
     expect(await scratchLeft()).toEqual([]);
   });
 
+  it('is cut short, not refused, when a read-back gets a 503', async () => {
+    proxy.inject({ fault: 'unavailable', method: 'GET', times: 1 });
+    const verdict = await verdictOf(probeRemote(through(proxy.url), deviceA, quick));
+    expect(verdict.code).toBe('remote-server-error');
+    proxy.clear();
+    await probeRemote(through(proxy.url), deviceA, quick);
+  });
+
   it('removes its scratch folder although the DELETE got a 500 once', async () => {
     const before = proxy.faults.serverError;
     proxy.inject({ fault: 'serverError', method: 'DELETE', times: 1 });

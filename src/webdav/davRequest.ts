@@ -1,5 +1,6 @@
 import { SyncError } from '../errors/SyncError.ts';
 import type { RemoteConfig } from './remoteConfig.ts';
+import { unreachable } from './unreachable.ts';
 
 /** One WebDAV request's parts besides method and path. */
 export interface DavInit {
@@ -91,69 +92,6 @@ function refuseUnusable(method: string, path: string, response: Response): void 
       { status: response.status },
     );
   }
-}
-
-/**
- * A fetch that failed without an answer. A browser fails a request whose
- * answer it may not show (CORS) with the same TypeError as one with no
- * network, so a cross-origin failure while online is probed once with a
- * `no-cors` GET, which needs no CORS: if that gets any answer, the server is
- * up and its CORS headers are what is wrong ([lastError codes](https://github.com/actordav/actordav/blob/main/docs/ARCHITECTURE.md#what-lasterrorcode-can-say-and-what-to-do)).
- */
-async function unreachable(
-  remote: RemoteConfig,
-  method: string,
-  path: string,
-  headers: Headers,
-  cause: unknown,
-): Promise<SyncError> {
-  const notAnswered = new SyncError(
-    'remote-unreachable',
-    `${method} ${path}: the remote did not answer`,
-    { cause },
-  );
-  if (!(cause instanceof TypeError) || !crossOrigin(remote.url) || !online()) return notAnswered;
-  if (!(await answersWithoutCors(remote))) return notAnswered;
-  const credentials = headers.has('authorization')
-    ? ' A 401 for wrong credentials without those headers looks the same.'
-    : '';
-  return new SyncError(
-    'remote-cors',
-    `${method} ${path}: the remote answers, but the browser refused to show its answer: ` +
-      'its CORS headers are missing or wrong. Every answer, also error answers (401, 403, 404, ' +
-      '5xx), must carry Access-Control-Allow-Origin for this origin, and preflights must allow ' +
-      `the WebDAV methods and headers (see the README).${credentials}`,
-    { cause },
-  );
-}
-
-async function answersWithoutCors(remote: RemoteConfig): Promise<boolean> {
-  const timeout = new AbortController();
-  const timer = setTimeout(() => timeout.abort(), remote.timeoutMs);
-  try {
-    // An opaque answer (any status, nothing readable) is all this asks for.
-    await remote.fetch(remote.url, {
-      mode: 'no-cors',
-      method: 'GET',
-      cache: 'no-store',
-      credentials: 'omit',
-      signal: timeout.signal,
-    });
-    return true;
-  } catch {
-    return false;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-// Outside a browser (no origin) there is no CORS to blame.
-function crossOrigin(url: string): boolean {
-  return typeof location !== 'undefined' && new URL(url).origin !== location.origin;
-}
-
-function online(): boolean {
-  return typeof navigator === 'undefined' || navigator.onLine !== false;
 }
 
 /** The error for a status a step did not expect: 5xx is retried, anything else is a protocol problem. */

@@ -129,6 +129,15 @@ describe('davRequest and CORS', () => {
     expect(browser.probes).toBe(1);
   });
 
+  it('is remote-unreachable, not remote-cors, when a connection broke once and CORS is fine', async () => {
+    const browser = browserFetch();
+    const remote = normalizeRemote({ url: `http://${new URL(proxy.url).host}/`, fetch: browser });
+    proxy.inject({ fault: 'drop', method: 'PROPFIND', times: 1 });
+    const error = await failure(davRequest(remote, 'PROPFIND', 'shop/v/'));
+    expect(error.code).toBe('remote-unreachable');
+    expect(browser.probes).toBe(1);
+  });
+
   it('is remote-unreachable when the no-cors probe gets no answer either', async () => {
     const closed = createHttpServer();
     const url = await listenLocally(closed);

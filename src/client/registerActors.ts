@@ -99,35 +99,42 @@ async function untilControlled(
     );
   }
   // A worker done activating that does not control a page in its scope: the load bypassed it.
-  // (One still activating may be about to claim this page: that waits the whole time.)
+  // (One still activating may be about to claim this page: that waits the whole time. So does an
+  // update in flight, which claims the page when it activates: WebKit takes seconds for that.)
   const hardReload = registration.active?.state === 'activated';
-  const waitMs = hardReload ? Math.min(claimGraceMs, timeoutMs) : timeoutMs;
+  const updating = () => (registration.installing ?? registration.waiting ?? null) !== null;
+  const deadline = Date.now() + timeoutMs;
   let onChange: (() => void) | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     await new Promise<void>((resolve, reject) => {
       onChange = () => resolve();
       container.addEventListener('controllerchange', onChange);
-      timer = setTimeout(
-        () =>
+      const expire = () => {
+        if (hardReload && !updating()) {
           reject(
-            hardReload
-              ? new NotControlledError(
-                  'hard-reload',
-                  'A service worker is active but does not control this page: a hard reload ' +
-                    '(Shift+Reload) bypasses it until the next normal reload. Reload normally',
-                  registration,
-                )
-              : new NotControlledError(
-                  'control-timeout',
-                  `No service worker took control of this page within ${timeoutMs} ms: the worker ` +
-                    'must call clients.claim() on activate (host.listen() does; with Workbox, ' +
-                    'clientsClaim()); if its install is slow, raise options.timeoutMs',
-                  registration,
-                ),
-          ),
-        waitMs,
-      );
+            new NotControlledError(
+              'hard-reload',
+              'A service worker is active but does not control this page: a hard reload ' +
+                '(Shift+Reload) bypasses it until the next normal reload. Reload normally',
+              registration,
+            ),
+          );
+        } else if (Date.now() < deadline) {
+          timer = setTimeout(expire, deadline - Date.now());
+        } else {
+          reject(
+            new NotControlledError(
+              'control-timeout',
+              `No service worker took control of this page within ${timeoutMs} ms: the worker ` +
+                'must call clients.claim() on activate (host.listen() does; with Workbox, ' +
+                'clientsClaim()); if its install is slow, raise options.timeoutMs',
+              registration,
+            ),
+          );
+        }
+      };
+      timer = setTimeout(expire, hardReload ? Math.min(claimGraceMs, timeoutMs) : timeoutMs);
     });
   } finally {
     clearTimeout(timer);

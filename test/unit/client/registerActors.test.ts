@@ -81,7 +81,11 @@ describe('registerActors', () => {
 
 /** A page no worker controls yet: `register` resolves `registration`; `claim()` makes the worker take it. */
 function stubUncontrolled(
-  registration: { scope: string; active: { state: string } | null },
+  registration: {
+    scope: string;
+    active: { state: string } | null;
+    installing?: { state: string } | null;
+  },
   href = 'http://localhost/app/index.html',
 ) {
   const listeners = new Set<() => void>();
@@ -142,6 +146,19 @@ describe('registerActors never waits forever', () => {
     const page = stubUncontrolled({ scope: 'http://localhost/', active: { state: 'activated' } });
     const registered = registerActors('/sw.js', { persist: false });
     await vi.advanceTimersByTimeAsync(200);
+    page.claim();
+    await expect(registered).resolves.toBeDefined();
+  });
+
+  it('waits for an update in flight to claim the page, though a worker is active (WebKit takes seconds)', async () => {
+    vi.useFakeTimers();
+    const page = stubUncontrolled({
+      scope: 'http://localhost/',
+      active: { state: 'activated' },
+      installing: { state: 'installing' },
+    });
+    const registered = registerActors('/sw.js', { persist: false });
+    await vi.advanceTimersByTimeAsync(6000);
     page.claim();
     await expect(registered).resolves.toBeDefined();
   });

@@ -28,9 +28,9 @@ const crossEngineSpecs = [
 const everywhere = process.env['E2E_ALL_ENGINES'] === '1';
 
 /**
- * CI keeps the run under its time budget on 2 cores: there Firefox syncs against the embedded
- * server and Apache, WebKit against the embedded server and lighttpd, so every server still meets
- * a second engine; and Firefox, where each request from the page costs ten times Chromium's,
+ * CI keeps the run under its time budget on 2 cores: there Firefox syncs against Apache (its demo
+ * and no-Background-Sync specs sync against the embedded server), WebKit against the embedded
+ * server and lighttpd, so every server still meets a second engine; and Firefox, where each request from the page costs ten times Chromium's,
  * leaves the status-code table to the hostile-input spec (bad input, problem+json, nothing
  * stored). The skewed-clock spec (a Chromium under libfaketime, ~2 min) runs locally only; the
  * same rule is proved in CI by the unit tests of syncRound against an embedded server. Locally
@@ -41,7 +41,7 @@ const ciSkips: Partial<Record<EngineName, RegExp>> =
     ? {}
     : {
         chromium: /skewedClock\.spec\.ts/,
-        firefox: /syncServers\.spec\.ts lighttpd |statusCodes\.spec\.ts/,
+        firefox: /syncServers\.spec\.ts (lighttpd|embedded) |statusCodes\.spec\.ts/,
         webkit: /syncServers\.spec\.ts apache /,
       };
 const engines = (process.env['E2E_ENGINES'] ?? 'chromium,firefox,webkit').split(',');

@@ -12,7 +12,10 @@ export interface ChaosSizing {
   readonly uniqueC: number;
   /** Of device B's unique keys, how many are `refund`s: the command only the next release has. */
   readonly refundsB: number;
-  /** Device C writes only to the first this many actors (and folds only those). */
+  /**
+   * Device C writes only to the first this many actors (and folds only those); 0: no device C
+   * in this size (no skewed-clock browser at all).
+   */
   readonly actorsC: number;
   readonly rounds: number;
   readonly restartsA: number;
@@ -38,9 +41,12 @@ export const sizes: Record<ChaosSize, ChaosSizing> = {
     actors: 50,
     uniqueA: 800,
     uniqueB: 250,
-    uniqueC: 30,
+    // No device C: Chromium under libfaketime takes 80–106 s just to open the app, which makes
+    // the run ~270 s instead of ~125 s. The skewed-clock rule is proved in CI by syncRound's unit
+    // tests, and locally by test/e2e/sync/skewedClock.spec.ts and the default size.
+    uniqueC: 0,
     refundsB: 50,
-    actorsC: 4,
+    actorsC: 0,
     rounds: 12,
     restartsA: 2,
     restartsB: 1,

@@ -15,7 +15,7 @@ import { measureLatency } from './scenarios/latency.ts';
 import { fillLookupStores, measureLookup, type LookupRun } from './scenarios/lookup.ts';
 import { selectedScenarios } from './scenarios/scenarioNames.ts';
 import { measureThroughput } from './scenarios/throughput.ts';
-import { startCountingProxy } from './server/countingProxy.ts';
+import { startCountingProxy, type CountingProxy } from './server/countingProxy.ts';
 import type { PageSession } from './server/rpcSessions.ts';
 import { serveBench, type BenchServer } from './server/serveBench.ts';
 import { figures, resultRows, type RepetitionFigures } from './summarize.ts';
@@ -69,17 +69,37 @@ async function lookupRepetition(server: BenchServer, profile: string, rep: numbe
 }
 
 /** Latency, throughput and the backlog, in a fresh browser on a fresh profile with a fresh remote. */
-async function mainRepetition(server: BenchServer, work: string, rep: number) {
-  const davRoot = await mkdtemp(join(work, `dav-${rep}-`));
+/** A fresh embedded WebDAV server behind a counting proxy, and a fresh profile, for `use`; removed after. */
+async function withFreshRemote<T>(
+  work: string,
+  label: string,
+  use: (
+    remote: { davRoot: string; dav: { url: string }; proxy: CountingProxy },
+    profile: string,
+  ) => Promise<T>,
+): Promise<T> {
+  const davRoot = await mkdtemp(join(work, `dav-${label}-`));
   const dav = await startEmbeddedWebdav({ root: davRoot, allowOrigins: 'any' });
   const proxy = await startCountingProxy(dav.url);
   const forget = stopOnInterrupt(async () => {
     await proxy.close();
     await dav.close();
   });
-  const profile = await mkdtemp(join(work, `profile-${rep}-`));
+  const profile = await mkdtemp(join(work, `profile-${label}-`));
   try {
-    return await withPage(server, profile, { remote: proxy.url }, async (page) => {
+    return await use({ davRoot, dav, proxy }, profile);
+  } finally {
+    forget();
+    await proxy.close();
+    await dav.close();
+    await rm(profile, { recursive: true, force: true, maxRetries: 5 });
+    await rm(davRoot, { recursive: true, force: true, maxRetries: 5 });
+  }
+}
+
+async function mainRepetition(server: BenchServer, work: string, rep: number) {
+  return withFreshRemote(work, String(rep), ({ dav, proxy }, profile) =>
+    withPage(server, profile, { remote: proxy.url }, async (page) => {
       const step = async <T>(name: string, run: () => Promise<T>): Promise<T | undefined> => {
         if (!only.has(name as never)) return undefined;
         const result = await run();
@@ -94,14 +114,8 @@ async function mainRepetition(server: BenchServer, work: string, rep: number) {
         ),
       );
       return { latency, throughput, backlog };
-    });
-  } finally {
-    forget();
-    await proxy.close();
-    await dav.close();
-    await rm(profile, { recursive: true, force: true, maxRetries: 5 });
-    await rm(davRoot, { recursive: true, force: true, maxRetries: 5 });
-  }
+    }),
+  );
 }
 
 /** One history: folded in Node into a fresh remote, then joined by a browser on a fresh profile. */
@@ -110,30 +124,16 @@ async function historyRun(
   work: string,
   messages: number,
 ): Promise<HistoryRun> {
-  const davRoot = await mkdtemp(join(work, `dav-history-${messages}-`));
-  const dav = await startEmbeddedWebdav({ root: davRoot, allowOrigins: 'any' });
-  const proxy = await startCountingProxy(dav.url);
-  const forget = stopOnInterrupt(async () => {
-    await proxy.close();
-    await dav.close();
-  });
-  const profile = await mkdtemp(join(work, `profile-history-${messages}-`));
-  try {
+  return withFreshRemote(work, `history-${messages}`, async ({ davRoot, dav, proxy }, profile) => {
     const remote = { davRoot, directUrl: dav.url, proxy };
     const built = await buildHistory(remote, messages);
     log(
       `history of ${messages} messages folded and written in ${(built.buildMs / 1000).toFixed(1)} s`,
     );
-    return await withPage(server, profile, { remote: proxy.url }, (page) =>
+    return withPage(server, profile, { remote: proxy.url }, (page) =>
       measureHistory(page, remote, built, log),
     );
-  } finally {
-    forget();
-    await proxy.close();
-    await dav.close();
-    await rm(profile, { recursive: true, force: true, maxRetries: 5 });
-    await rm(davRoot, { recursive: true, force: true, maxRetries: 5 });
-  }
+  });
 }
 
 function labels(size: BenchSize) {

@@ -10,6 +10,7 @@ import type { EngineName } from './support/engines.ts';
  */
 const crossEngineSpecs = [
   'smoke',
+  'quickStart/quickStart',
   'statusCodes',
   'retries',
   'commands',

@@ -12,7 +12,8 @@ export type Capability =
   | 'workerConsole'
   | 'pageConsole'
   | 'quotaOverride'
-  | 'storageApi';
+  | 'storageApi'
+  | 'hardReload';
 
 /**
  * What each engine cannot do here, by name: a test that needs it is skipped
@@ -31,6 +32,8 @@ const limits: Record<EngineName, Partial<Record<Capability, string>>> = {
       'Firefox: the quota spec sets the quota through CDP (Chromium only); its Firefox counterpart, a quota pref, is not wired yet',
     offlineEmulation:
       "Playwright's BiDi setOffline in Firefox does not cut the service worker's own fetches (a fault proxy does)",
+    hardReload:
+      'Firefox ESR 153: WebDriver BiDi refuses browsingContext.reload with ignoreCache ("not supported yet"), and Playwright has no other cache-bypassing reload',
   },
   webkit: {
     stopWorker:
@@ -43,6 +46,8 @@ const limits: Record<EngineName, Partial<Record<Capability, string>>> = {
     pageConsole: 'WebKitGTK: WebDriver cannot read the console of a page',
     quotaOverride: 'WebKitGTK: WebDriver has no way to set an origin quota',
     storageApi: 'WebKitGTK has no Storage API (navigator.storage is undefined)',
+    hardReload:
+      "WebKitGTK: WebDriver's only reload is a normal one (no cache-bypassing reload, so no page a worker does not control)",
   },
 };
 

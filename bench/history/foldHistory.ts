@@ -142,7 +142,6 @@ function encodeChain(
       previous,
       prior: previous,
       ids: [],
-      covered: {},
     },
   };
   return contents.map((content, index) => {

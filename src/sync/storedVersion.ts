@@ -299,7 +299,6 @@ function checkpointChain(file: CheckpointFile, bytes: number): Chain {
     previous: file.previous,
     prior: file.prior,
     ids: file.ids,
-    covered: mapValues(file.devices, (device) => device.seq),
   };
 }
 

@@ -52,8 +52,6 @@ export interface Chain {
   readonly prior: number;
   /** The registry's device table: a key names its device by an index into it. */
   readonly ids: readonly string[];
-  /** Each device's watermark in the checkpoint: its segments up to it may be deleted. */
-  readonly covered: Readonly<Record<string, number>>;
 }
 
 /**

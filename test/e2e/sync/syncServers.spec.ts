@@ -108,9 +108,9 @@ for (const kind of kinds) {
       // Group commit: versions grow with rounds, not messages.
       expect(files.versions.length).toBeLessThan(all.length);
       expect(Object.keys(files.head.devices)).toHaveLength(1);
-      // What the head's checkpoint holds, its device deleted from log/ (DESIGN.md §6a).
+      // What the head holds, its device deleted from log/ (docs/PROTOCOL.md, Removal).
       for (const segment of files.segments) {
-        expect(segment.last).toBeGreaterThan(files.head.chain?.covered[segment.deviceId] ?? 0);
+        expect(segment.last).toBeGreaterThan(files.head.devices[segment.deviceId]?.seq ?? 0);
       }
       await expectDone(device, actor, all);
       expect(await device.state(actor)).toEqual(files.head.state);

@@ -153,10 +153,7 @@ export class SyncEngine {
     try {
       const remote = this.#remotes.forActor(actorId);
       verdict = this.#verdict(remote);
-      const checked = verdict;
-      await navigator.locks.request(`actordav:sync:${actorId}`, () =>
-        this.#round(actorId, remote, checked),
-      );
+      await navigator.locks.request(`actordav:sync:${actorId}`, () => this.#round(actorId, remote));
       actor.state = { syncing: false, lastError: null };
       await this.#announce(actorId, 'synced', null);
       // Not `#prune` yet: the scheduler still counts this attempt; the next request or waiter does.
@@ -195,7 +192,8 @@ export class SyncEngine {
     });
   }
 
-  async #round(actorId: string, remote: RemoteConfig, verdict: RemoteVerdict): Promise<void> {
+  async #round(actorId: string, remote: RemoteConfig): Promise<void> {
+    const verdict = this.#verdict(remote);
     const deviceId = await this.#host.deviceId();
     const { version, broken, tidy } = await syncRound(
       this.#host,

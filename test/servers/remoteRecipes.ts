@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { renderTemplate } from './renderTemplate.ts';
 
 const doc = fileURLToPath(new URL('../../docs/REMOTES.md', import.meta.url));
 
@@ -23,4 +24,21 @@ export async function readRecipe(name: string): Promise<string> {
   const recipe = (await readRecipes()).get(name);
   if (recipe === undefined) throw new Error(`docs/REMOTES.md has no recipe named ${name}`);
   return recipe;
+}
+
+/**
+ * A server's whole config from its recipes: `{server}.conf`, then `{server}-auth.conf` when it
+ * asks for a password, then `asRoot` (the user to drop to) when the tests run as root.
+ */
+export async function renderServerConfig(
+  server: 'apache' | 'lighttpd',
+  values: Readonly<Record<string, string>>,
+  { auth, asRoot }: { auth: boolean; asRoot: string | undefined },
+): Promise<string> {
+  const render = async (name: string) => renderTemplate(await readRecipe(name), values);
+  return [
+    await render(`${server}.conf`),
+    auth ? await render(`${server}-auth.conf`) : '',
+    asRoot ?? '',
+  ].join('');
 }

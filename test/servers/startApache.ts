@@ -4,8 +4,7 @@ import { freePort } from './freePort.ts';
 import { giveToServerUser, startedAsRoot } from './giveToServerUser.ts';
 import { launchDaemon } from './launchDaemon.ts';
 import { makeServerDirs } from './makeServerDirs.ts';
-import { readRecipe } from './remoteRecipes.ts';
-import { renderTemplate } from './renderTemplate.ts';
+import { renderServerConfig } from './remoteRecipes.ts';
 import type { WebdavServer, WebdavServerOptions } from './WebdavServer.ts';
 import { writeHtpasswd } from './writeHtpasswd.ts';
 
@@ -30,12 +29,10 @@ export async function startApache(options: WebdavServerOptions = {}): Promise<We
     TEMP_DIR: tempDir,
     ORIGIN_REGEX: TEST_ORIGINS,
   };
-  const render = async (name: string) => renderTemplate(await readRecipe(name), values);
-  const config = [
-    await render('apache.conf'),
-    options.auth === undefined ? '' : await render('apache-auth.conf'),
-    startedAsRoot ? AS_ROOT : '',
-  ].join('');
+  const config = await renderServerConfig('apache', values, {
+    auth: options.auth !== undefined,
+    asRoot: startedAsRoot ? AS_ROOT : undefined,
+  });
   const configPath = join(tempDir, 'apache.conf');
   await writeFile(configPath, config);
   await mkdir(join(tempDir, 'run'));

@@ -4,7 +4,7 @@ import { freePort } from './freePort.ts';
 import { giveToServerUser, startedAsRoot } from './giveToServerUser.ts';
 import { launchDaemon } from './launchDaemon.ts';
 import { makeServerDirs } from './makeServerDirs.ts';
-import { readRecipe } from './remoteRecipes.ts';
+import { readRecipe, renderServerConfig } from './remoteRecipes.ts';
 import { renderTemplate } from './renderTemplate.ts';
 import type { WebdavServer, WebdavServerOptions } from './WebdavServer.ts';
 import { writeHtpasswd } from './writeHtpasswd.ts';
@@ -30,11 +30,10 @@ export async function startLighttpd(options: WebdavServerOptions = {}): Promise<
     ORIGIN_PATTERN: TEST_ORIGINS,
   };
   const render = async (name: string) => renderTemplate(await readRecipe(name), values);
-  const config = [
-    await render('lighttpd.conf'),
-    options.auth === undefined ? '' : await render('lighttpd-auth.conf'),
-    startedAsRoot ? AS_ROOT : '',
-  ].join('');
+  const config = await renderServerConfig('lighttpd', values, {
+    auth: options.auth !== undefined,
+    asRoot: startedAsRoot ? AS_ROOT : undefined,
+  });
   const configPath = join(tempDir, 'lighttpd.conf');
   await writeFile(configPath, config);
   for (const script of LUA_SCRIPTS) await writeFile(join(tempDir, script), await render(script));

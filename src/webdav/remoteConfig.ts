@@ -6,7 +6,10 @@ export type RemoteFetch = (input: string, init: RequestInit) => Promise<Response
 
 /** The `remote` option: a WebDAV collection and the credentials it needs. */
 export interface RemoteOptions {
-  /** The collection URL; `user:password@` in it becomes a Basic `Authorization` header. */
+  /**
+   * The collection URL, absolute or a path on the worker's own origin (`/dav/`); `user:password@`
+   * in it becomes a Basic `Authorization` header.
+   */
   url: string;
   /** Sent with every request (e.g. `Authorization`); they stay in the worker, never in an answer. */
   headers?: RemoteHeaders;
@@ -34,9 +37,13 @@ const maxTimeoutMs = 2 ** 31 - 1;
 export function normalizeRemote(options: RemoteOptions): RemoteConfig {
   let url: URL;
   try {
-    url = new URL(options.url);
+    // A path such as '/dav/' means the worker's own origin; elsewhere (no location) it must be absolute.
+    url = new URL(options.url, (globalThis as { location?: { href: string } }).location?.href);
   } catch (cause) {
-    throw new TypeError('options.remote.url must be an absolute URL', { cause });
+    throw new TypeError(
+      "options.remote.url must be an absolute URL, or a path on the worker's own origin",
+      { cause },
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new TypeError('options.remote.url must be an http: or https: URL');

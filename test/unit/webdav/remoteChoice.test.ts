@@ -78,7 +78,7 @@ describe('normalizeRemoteChoice', () => {
     }
     expect(isSyncError(caught) && caught.code).toBe('remote-config');
     expect((caught as Error).message).toBe(
-      'options.remote("us-1") gave no usable remote: options.remote.url must be an absolute URL',
+      'options.remote("us-1") gave no usable remote: options.remote.url must be an absolute URL, or a path on the worker\'s own origin',
     );
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { normalizeRemote } from '../../../src/webdav/remoteConfig.ts';
 
 const url = 'https://dav.example.org/app';
@@ -36,5 +36,22 @@ describe('normalizeRemote', () => {
     expect(() => normalizeRemote({ url, fetch: 'no' as unknown as typeof fetch })).toThrow(
       new TypeError('options.remote.fetch must be a function'),
     );
+  });
+
+  describe('a relative url', () => {
+    afterEach(() => vi.unstubAllGlobals());
+
+    it("is a path on the worker's own origin (it failed the worker's start before)", () => {
+      vi.stubGlobal('location', { href: 'https://app.example.org/sw.js?v=2' });
+      expect(normalizeRemote({ url: '/dav/app' }).url).toBe('https://app.example.org/dav/app/');
+    });
+
+    it('is refused, naming the option, where there is no location to resolve it against', () => {
+      expect(() => normalizeRemote({ url: '/dav/app' })).toThrow(
+        new TypeError(
+          "options.remote.url must be an absolute URL, or a path on the worker's own origin",
+        ),
+      );
+    });
   });
 });

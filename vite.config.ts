@@ -12,7 +12,10 @@ export default defineConfig(({ mode }) => {
   if (mode === 'e2e') return appConfig('test/e2e/app', 'test/e2e/.app-dist', e2eWorkers);
   if (mode === 'bench') return appConfig('bench/app', 'bench/.app-dist');
   return {
-    test: { include: ['test/unit/**/*.test.ts'] },
+    test: {
+      include: ['test/unit/**/*.test.ts'],
+      setupFiles: ['test/unit/support/registryEquality.ts'],
+    },
     build: {
       target: 'es2022',
       lib: {

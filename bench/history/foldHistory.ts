@@ -1,7 +1,7 @@
 import { atClock, fold, type FoldInput } from '../../src/sync/fold.ts';
 import type { Segment } from '../../src/sync/segmentFile.ts';
 import { encodeVersion } from '../../src/sync/storedVersion.ts';
-import { genesisVersion, type KeyEntry, type VersionFile } from '../../src/sync/versionFile.ts';
+import { genesisVersion, type VersionFile } from '../../src/sync/versionFile.ts';
 import { benchCommands } from '../app/benchCommands.ts';
 import { Format1Sizes } from './format1Sizes.ts';
 import {
@@ -44,9 +44,7 @@ export interface FoldedHistory {
  * version as its devices did, and encodes the head's checkpoint and the
  * `chain` deltas after it with `encodeVersion`. The versions before the
  * checkpoint are removed on such a remote, so they are folded but not
- * encoded, and each is folded onto a head without keys (every key is new,
- * so none could be a replay) whose keys are then added to the registry
- * here: a fold costs O(its messages) instead of O(history). The checkpoint
+ * encoded. The checkpoint
  * ends a chain of the length the byte rule gives at this history (capped at
  * `checkpointEvery`), so its `previous` is the one a real remote would have.
  */
@@ -56,14 +54,12 @@ export async function foldHistory(plan: HistoryPlan, chain: number): Promise<Fol
   if (base < 2) throw new RangeError(`a history of ${versions} versions has no room for ${chain}`);
   const format1 = new Format1Sizes();
   let head = genesisVersion();
-  const keys: Record<string, KeyEntry> = {};
   for (let k = 1; k < base; k++) {
     const segment = versionSegment(plan, k);
-    head = await foldVersion(plan, { ...head, keys: {} }, segment);
-    format1.addKeys(segment, head.keys);
-    Object.assign(keys, head.keys);
-    head = { ...head, keys };
-    format1.addVersion(head);
+    const next = await foldVersion(plan, head, segment);
+    format1.addKeys(segment, next.keys.addedTo(head.keys));
+    format1.addVersion(next);
+    head = next;
   }
   // The checkpoint and its chain, folded onto the whole registry.
   const contents: VersionFile[] = [];
@@ -71,7 +67,7 @@ export async function foldHistory(plan: HistoryPlan, chain: number): Promise<Fol
   for (let k = base; k <= versions; k++) {
     const segment = versionSegment(plan, k);
     const next = await foldVersion(plan, parent, segment);
-    format1.addKeys(segment, pick(next.keys, segment));
+    format1.addKeys(segment, next.keys.addedTo(parent.keys));
     format1.addVersion(next);
     contents.push(next);
     parent = next;
@@ -158,15 +154,6 @@ function encodeChain(
       deviceId: versionDevice(plan, content.version),
     };
   });
-}
-
-function pick(keys: Record<string, KeyEntry>, segment: Segment): Record<string, KeyEntry> {
-  const picked: Record<string, KeyEntry> = {};
-  for (const { key } of segment.messages) {
-    const entry = keys[key];
-    if (entry !== undefined) picked[key] = entry;
-  }
-  return picked;
 }
 
 function byteLength(text: string): number {

@@ -24,9 +24,9 @@ export class Format1Sizes {
   #keys = 0;
 
   /** Counts the keys a version registered (the worker stored whole fingerprints then) and its segment. */
-  addKeys(segment: Segment, registered: Record<string, KeyEntry>): void {
+  addKeys(segment: Segment, registered: ReadonlyMap<string, KeyEntry>): void {
     const whole = new Map(segment.messages.map((logged) => [logged.key, logged.fingerprint]));
-    for (const [key, entry] of Object.entries(registered)) {
+    for (const [key, entry] of registered) {
       const stored: KeyEntry = [whole.get(key) ?? entry[0], ...entry.slice(1)] as KeyEntry;
       this.#keyBytes += byteLength(`${JSON.stringify(key)}:${JSON.stringify(stored)}`) + 1;
       this.#keys++;

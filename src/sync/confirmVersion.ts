@@ -11,7 +11,7 @@ import { receiptEvent } from '../events/receiptEvent.ts';
 import { actorRange } from '../store/actorRange.ts';
 import { commit } from '../store/commit.ts';
 import type { ActorRecord, ReceiptRecord } from '../store/schema.ts';
-import { sameFingerprint } from './keyRegistry.ts';
+import { sameFingerprint } from './storedKeys.ts';
 import type { VersionFile } from './versionFile.ts';
 
 /** What confirming a version changed here. */
@@ -88,20 +88,15 @@ export function confirmVersion(
     const confirmedSeqs: number[] = [];
     const stuck = new Set<number>();
     const kept: [number, StoredAnswer][] = [];
-    const registeredHere = new Map(
-      Object.entries(version.keys)
-        .filter(([, entry]) => entry[1] === deviceId)
-        .map(([key, [fingerprint, , seq]]) => [seq, { key, fingerprint }]),
-    );
     rows.forEach((row, index) => {
       if (row.seq > upTo) return;
       let answer = mine?.results[String(row.seq)];
       const receipt = receipts[index];
       // The answer at our seq is another install's if the registry files that seq under another request.
-      const registered = registeredHere.get(row.seq);
+      const registered = version.keys.atSeq(deviceId, row.seq);
       const foreign =
         registered !== undefined &&
-        (registered.key !== row.key || !sameFingerprint(registered.fingerprint, row.fingerprint));
+        (registered[0] !== row.key || !sameFingerprint(registered[1][0], row.fingerprint));
       // Folded, but the answer was dropped: this device was silent past retireAfterMs ([retirement](https://github.com/actordav/actordav/blob/main/docs/PROTOCOL.md#the-clock-the-key-ttl-and-retirement)).
       const retired = answer === undefined && !foreign && (mine?.acked ?? 0) >= row.seq;
       if ((answer === undefined && !retired) || foreign) {

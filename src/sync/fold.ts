@@ -12,7 +12,7 @@ import { jsonAnswer, type StoredAnswer } from '../http/answer.ts';
 import { problemAnswer } from '../http/problemAnswer.ts';
 import { receiptLocation } from '../http/receiptLocation.ts';
 import { messageAnswer } from '../actor/messageAnswer.ts';
-import { sameFingerprint, shortFingerprint } from './keyRegistry.ts';
+import { sameFingerprint, shortFingerprint } from './storedKeys.ts';
 import type { LoggedMessage, Segment } from './segmentFile.ts';
 import { setOwn } from './setOwn.ts';
 import { versionClock, type DeviceEntry, type KeyEntry, type VersionFile } from './versionFile.ts';
@@ -63,7 +63,7 @@ export async function fold(input: FoldInput): Promise<VersionFile | undefined> {
   const queue = mergeRuns(head, input.segments);
   if (queue.length === 0) return undefined;
   const devices = structuredClone(head.devices);
-  const keys = { ...head.keys };
+  const added = new Map<string, KeyEntry>();
   let current: VersionedState = {
     state: head.state,
     etag: await stateEtag(canonicalJson(head.state)),
@@ -76,7 +76,7 @@ export async function fold(input: FoldInput): Promise<VersionFile | undefined> {
       stopped.add(logged.deviceId);
       continue;
     }
-    const known = Object.hasOwn(keys, logged.key) ? keys[logged.key] : undefined;
+    const known = added.get(logged.key) ?? head.keys.get(logged.key);
     let answer: StoredAnswer;
     if (known !== undefined) {
       answer = sameFingerprint(known[0], logged.fingerprint)
@@ -109,7 +109,7 @@ export async function fold(input: FoldInput): Promise<VersionFile | undefined> {
       if (applied.ok) current = applied.next;
       answer = messageAnswer(input.scope, actorId, logged.key, logged.message, applied, true);
       // Registered as the remote stores it, so the version claimed reads as every device decodes it.
-      setOwn(keys, logged.key, [
+      added.set(logged.key, [
         shortFingerprint(logged.fingerprint),
         logged.deviceId,
         logged.seq,
@@ -132,7 +132,7 @@ export async function fold(input: FoldInput): Promise<VersionFile | undefined> {
     nonce: input.nonce,
     state: current.state,
     devices: dropAcknowledged(devices),
-    keys,
+    keys: head.keys.with(added),
     updatedAt: '',
   };
   return atClock(next, head, input.clock, input);
@@ -163,13 +163,11 @@ export function atClock(
   { remoteKeyTtlMs, retireAfterMs }: Forgetting,
 ): VersionFile {
   const at = Math.max(clock, versionClock(head));
-  const keys: Record<string, KeyEntry> = {};
-  for (const [key, entry] of Object.entries(next.keys)) {
-    const registered = Object.hasOwn(head.keys, key);
-    const stamped: KeyEntry = registered ? entry : [...entry];
-    if (!registered) stamped[3] = at;
-    if (stamped[3] > at - remoteKeyTtlMs) setOwn(keys, key, stamped);
+  const stamped = new Map<string, KeyEntry>();
+  for (const [key, entry] of next.keys.addedTo(head.keys)) {
+    stamped.set(key, [entry[0], entry[1], entry[2], at, entry[4]]);
   }
+  const keys = head.keys.with(stamped, at - remoteKeyTtlMs);
   const devices: Record<string, DeviceEntry> = {};
   for (const [deviceId, entry] of Object.entries(next.devices)) {
     const before = head.devices[deviceId];

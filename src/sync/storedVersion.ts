@@ -1,7 +1,8 @@
 import type { JsonObject } from '../actor/message.ts';
 import { SyncError } from '../errors/SyncError.ts';
 import { applyPatch, diffJson, PatchError, type PatchOperation } from './jsonPatch.ts';
-import { decodeKeys, encodeKeys, type StoredKeys } from './keyRegistry.ts';
+import { KeyRegistry } from './KeyRegistry.ts';
+import { decodeKeys, encodeKeys, type StoredKeys } from './storedKeys.ts';
 import { setOwn } from './setOwn.ts';
 import {
   brokenVersion,
@@ -109,7 +110,7 @@ export function encodeVersion(
     prior: chain?.base ?? lowest,
     ids,
     devices: mapValues(next.devices, storeDevice),
-    keys: encodeKeys(Object.entries(next.keys), ids),
+    keys: encodeKeys(next.keys.entries(), ids),
     state: next.state,
   };
   const body = JSON.stringify(file);
@@ -143,9 +144,10 @@ export function decodeStored(n: number, body: string): StoredVersion {
     ) {
       throw brokenVersion(n, 'malformed checkpoint');
     }
-    const keys: Record<string, KeyEntry> = {};
+    const keys = new Map<string, KeyEntry>();
     decodeKeys(n, file.keys, file.ids, keys);
-    const version = { ...content(file, mapValues(file.devices, loadDevice), keys, file.state) };
+    const registry = KeyRegistry.fromEntries(keys);
+    const version = content(file, mapValues(file.devices, loadDevice), registry, file.state);
     return {
       kind: 'checkpoint',
       version: { ...version, chain: checkpointChain(file, byteLength(body)) },
@@ -188,11 +190,9 @@ export function applyDelta(parent: VersionFile, file: DeltaFile, bytes: number):
   }
   if (!isObject(state)) throw brokenVersion(n, 'its patch leaves no state object');
   const ids = [...chain.ids, ...file.ids];
-  const keys: Record<string, KeyEntry> = {};
-  for (const [key, entry] of Object.entries(parent.keys)) {
-    if (file.expire === undefined || entry[3] > file.expire) setOwn(keys, key, entry);
-  }
-  decodeKeys(n, file.keys, ids, keys);
+  const added = new Map<string, KeyEntry>();
+  decodeKeys(n, file.keys, ids, added);
+  const keys = parent.keys.with(added, file.expire);
   const devices: Record<string, DeviceEntry> = { ...parent.devices };
   for (const [deviceId, changed] of Object.entries(file.devices)) {
     const entry = loadDevice(changed);
@@ -206,21 +206,14 @@ export function applyDelta(parent: VersionFile, file: DeltaFile, bytes: number):
   };
 }
 
-// Undefined when the keys dropped are not exactly those older than one clock (then a checkpoint says it).
+// Undefined when a device's entry changed in a way a delta cannot say (then a checkpoint says it).
 function encodeDelta(
   next: VersionFile,
   parent: VersionFile,
   chain: Chain,
 ): { body: string; added: string[] } | undefined {
-  let expire: number | undefined;
-  for (const [key, entry] of Object.entries(parent.keys)) {
-    if (!Object.hasOwn(next.keys, key)) expire = Math.max(expire ?? -Infinity, entry[3]);
-  }
-  const added: [string, KeyEntry][] = [];
-  for (const [key, entry] of Object.entries(next.keys)) {
-    if (!Object.hasOwn(parent.keys, key)) added.push([key, entry]);
-    else if (expire !== undefined && entry[3] <= expire) return undefined;
-  }
+  const added = next.keys.addedTo(parent.keys);
+  const expire = parent.keys.mayForget(next.keys.floor) ? next.keys.floor : undefined;
   const devices: Record<string, StoredDevice> = {};
   for (const [deviceId, entry] of Object.entries(next.devices)) {
     const before = parent.devices[deviceId];
@@ -276,7 +269,7 @@ function header(next: VersionFile, parent: VersionFile, base: number) {
 function content(
   file: Header,
   devices: Record<string, DeviceEntry>,
-  keys: Record<string, KeyEntry>,
+  keys: KeyRegistry,
   state: JsonObject,
 ): VersionFile {
   return {

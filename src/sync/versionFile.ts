@@ -1,6 +1,7 @@
 import type { JsonObject } from '../actor/message.ts';
 import { SyncError } from '../errors/SyncError.ts';
 import type { StoredAnswer } from '../http/answer.ts';
+import { KeyRegistry } from './KeyRegistry.ts';
 
 /** What a version records of one device ([device entries](https://github.com/actordav/actordav/blob/main/docs/PROTOCOL.md#device-entries)). */
 export interface DeviceEntry {
@@ -73,7 +74,7 @@ export interface VersionFile {
   nonce: string;
   state: JsonObject;
   devices: Record<string, DeviceEntry>;
-  keys: Record<string, KeyEntry>;
+  keys: KeyRegistry;
   /**
    * The remote's time when the version was folded (ms): the server's
    * modification time of the claim file staged for it, never below its
@@ -93,11 +94,7 @@ export interface VersionFile {
  * `foldedAt` are taken as they are, and its clock is the latest of them.
  */
 export function versionClock(version: VersionFile): number {
-  let clock = version.clock ?? 0;
-  if (version.clock === undefined) {
-    for (const entry of Object.values(version.keys)) clock = Math.max(clock, entry[3]);
-  }
-  return clock;
+  return version.clock ?? Math.max(0, version.keys.newest());
 }
 
 /** The version before the first: what an actor with no versions on the remote folds onto. */
@@ -108,7 +105,7 @@ export function genesisVersion(): VersionFile {
     nonce: '',
     state: {},
     devices: {},
-    keys: {},
+    keys: KeyRegistry.empty(),
     updatedAt: new Date(0).toISOString(),
   };
 }
@@ -125,7 +122,8 @@ export function brokenVersion(n: number, why: string, cause?: unknown): SyncErro
  */
 export function decodeFormat1(n: number, value: unknown): VersionFile {
   const broken = (why: string) => brokenVersion(n, why);
-  const file = value as (Partial<VersionFile> & { format?: unknown }) | null;
+  type Format1 = Omit<VersionFile, 'keys'> & { keys: unknown; format: unknown };
+  const file = value as Partial<Format1> | null;
   if (file?.format !== 1) throw broken('not a version file');
   if (file.version !== n) throw broken(`it says it is version ${String(file.version)}`);
   if (typeof file.nonce !== 'string' || !isObject(file.state)) throw broken('no nonce or state');
@@ -135,14 +133,14 @@ export function decodeFormat1(n: number, value: unknown): VersionFile {
   if (!isObject(file.keys) || !Object.values(file.keys).every(isKeyEntry))
     throw broken('malformed keys');
   if (file.clock !== undefined && !Number.isFinite(file.clock)) throw broken('malformed clock');
-  const version = file as VersionFile;
+  const version = file as Format1 & { keys: Record<string, KeyEntry> };
   return {
     version: n,
     parent: n - 1,
     nonce: version.nonce,
     state: version.state,
     devices: version.devices,
-    keys: version.keys,
+    keys: KeyRegistry.fromEntries(Object.entries(version.keys)),
     ...(version.clock === undefined ? {} : { clock: version.clock }),
     updatedAt: typeof version.updatedAt === 'string' ? version.updatedAt : '',
   };

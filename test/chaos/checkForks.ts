@@ -39,7 +39,7 @@ export function checkForks(
       if (message === undefined || receipt.status !== 'done') continue;
       const { actor, key } = message;
       const head = heads.get(actor);
-      const entry = head?.keys[key];
+      const entry = head?.keys.get(key);
       if (entry === undefined) {
         fork(actor, `${device} holds ${key} done, the head's registry does not know it`);
         continue;
@@ -93,7 +93,7 @@ function refundCount(
   messages: ReadonlyMap<string, Message>,
   actor: string,
 ): number {
-  return Object.keys(head?.keys ?? {}).filter(
-    (key) => messages.get(`${actor}/${key}`)?.kind === 'refund',
+  return [...(head?.keys.entries() ?? [])].filter(
+    ([key]) => messages.get(`${actor}/${key}`)?.kind === 'refund',
   ).length;
 }

@@ -24,8 +24,8 @@ export function checkRefunds(
   let folded = 0;
   for (const [actor, keys] of refunds) {
     const head = heads.get(actor);
-    const registered = [...keys].filter((key) => head?.keys[key] !== undefined);
-    for (const key of keys) if (head?.keys[key] === undefined) lost.push(`${actor}/${key}`);
+    const registered = [...keys].filter((key) => head?.keys.get(key) !== undefined);
+    for (const key of keys) if (head?.keys.get(key) === undefined) lost.push(`${actor}/${key}`);
     folded += registered.length;
     const total = (head?.state['total'] as number | undefined) ?? 0;
     if (total !== -registered.length) {

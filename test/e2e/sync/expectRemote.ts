@@ -120,7 +120,7 @@ export function expectEachOnce(head: VersionFile, keys: readonly string[]): void
   const twice = [...counts].filter(([, count]) => count > 1).map(([key]) => key);
   expect(twice, 'keys applied more than once').toEqual([]);
   expect(seen.toSorted()).toEqual([...keys].sort());
-  expect(Object.keys(head.keys).sort()).toEqual([...keys].sort());
+  expect([...head.keys.entries()].map(([key]) => key).sort()).toEqual([...keys].sort());
 }
 
 function range(first: number, last: number): number[] {

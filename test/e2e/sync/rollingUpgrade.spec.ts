@@ -62,8 +62,8 @@ test('an old worker folding a new command leaves it pending; the new worker fold
 
     expect((await oldA.putTask(actor, 'a2')).status).toBe(201);
     const folded = await readHead({ url: server.url }, actor);
-    expect(folded?.keys['a2']).toBeDefined();
-    expect(folded?.keys['refund-1']).toBeUndefined();
+    expect(folded?.keys.get('a2')).toBeDefined();
+    expect(folded?.keys.get('refund-1')).toBeUndefined();
     expect((folded?.state as { total?: number }).total).toBeUndefined();
     const pending = await newB.receipt(actor, 'refund-1');
     expect(pending.json).toMatchObject({ status: 'pending' });
@@ -77,7 +77,7 @@ test('an old worker folding a new command leaves it pending; the new worker fold
       answer: { status: 200, body: { status: 'done', result: { total: -2 } } },
     });
     const head = await readHead({ url: server.url }, actor);
-    expect(head?.keys['refund-1']).toBeDefined();
+    expect(head?.keys.get('refund-1')).toBeDefined();
     expect(head?.state).toMatchObject({ total: -2, tasks: [{ key: 'a1' }, { key: 'a2' }] });
 
     // The old worker pulls the result it could not compute.

@@ -78,7 +78,7 @@ test('a device 31 days fast folding between honest ones keeps every key; a wiped
     before = await readHead(remote, actor);
     // a1's answer is acknowledged (dropped from the version): a replay of it can only come from
     // the key registry.
-    const author = before?.keys['a1']?.[1] ?? '';
+    const author = before?.keys.get('a1')?.[1] ?? '';
     expect(Object.keys(before?.devices[author]?.results ?? {})).toEqual(['2']);
   } finally {
     await honestA.close();
@@ -99,11 +99,14 @@ test('a device 31 days fast folding between honest ones keeps every key; a wiped
     await fastF.waitUntilSynced(actor, 60_000);
     const folded = await readHead(remote, actor);
     expect(folded?.version).toBe((before?.version ?? 0) + 1);
-    expect(folded?.keys['f1']?.[1], 'folded by the fast device, the only one open').toBeDefined();
+    expect(
+      folded?.keys.get('f1')?.[1],
+      'folded by the fast device, the only one open',
+    ).toBeDefined();
     expectEachOnce(folded as VersionFile, ['a1', 'a2', 'f1']);
     // Its worker logged the message at its own (wrong) time: the skew reached the worker.
     const files = await readActorFiles(remote, actor);
-    const own = files.segments.find((segment) => segment.deviceId === folded?.keys['f1']?.[1]);
+    const own = files.segments.find((segment) => segment.deviceId === folded?.keys.get('f1')?.[1]);
     const logged = (JSON.parse(own?.body ?? '{}') as { messages?: { at: number }[] }).messages;
     expect(logged?.[0]?.at ?? 0).toBeGreaterThan(Date.now() + 30 * day);
   } finally {
@@ -128,7 +131,7 @@ test('a device 31 days fast folding between honest ones keeps every key; a wiped
     expectNearNow(version.clock, `v${version.version} clock`);
     expect(Date.parse(version.updatedAt)).toBe(version.clock);
   }
-  for (const [key, entry] of Object.entries(head.keys)) expectNearNow(entry[3], `${key} foldedAt`);
+  for (const [key, entry] of head.keys.entries()) expectNearNow(entry[3], `${key} foldedAt`);
 
   // A wiped profile of the first honest device retries a1: the registry still knows it.
   const wiped = await SyncDevice.open(browser, { name: 'honest-a', remote: server.url });

@@ -31,6 +31,7 @@ import {
   putRows,
   type LocalDevice,
 } from './support/localStore.ts';
+import { keysOf } from './support/keys.ts';
 
 const ttl = 60_000;
 
@@ -450,7 +451,7 @@ describe('confirmVersion', () => {
     await fixSegments(db, actorId, deviceId);
     const v = version(1, {
       devices: { [deviceId]: deviceEntry({ seq: 1, t: now, results: { '1': done(1) } }) },
-      keys: {},
+      keys: keysOf({}),
     });
     await expect(confirmVersion(host, actorId, deviceId, v)).resolves.toEqual({
       confirmedUpTo: 1,
@@ -484,13 +485,13 @@ describe('confirmVersion', () => {
     const results = Object.fromEntries([1, 2, 3, 4, 5].map((seq) => [String(seq), done(seq)]));
     const v = version(2, {
       devices: { [deviceId]: deviceEntry({ seq: 5, t: now, results }) },
-      keys: {
+      keys: keysOf({
         [self(1)]: [`fp:${self(1)}`, deviceId, 1, now, 200],
         // Seq 2's key was registered with another request: its answer is not ours.
         [self(2)]: ['fp:someone-else', deviceId, 2, now, 200],
         [self(3)]: [`fp:${self(3)}`, deviceId, 3, now, 200],
         [self(5)]: [`fp:${self(5)}`, deviceId, 5, now, 200],
-      },
+      }),
     });
     await expect(confirmVersion(host, actorId, deviceId, v)).resolves.toEqual({
       confirmedUpTo: 5,
@@ -668,7 +669,7 @@ describe('confirmVersion', () => {
     );
     if (v1 === undefined) throw new Error('nothing folded');
     expect(v1.state).toEqual({ log: ['twin-1', 'twin-2'] });
-    expect(v1.keys[self(1)]?.[0]).toBe('fp:twin-1');
+    expect(v1.keys.get(self(1))?.[0]).toBe('fp:twin-1');
     expect(Object.keys(v1.devices[deviceId]?.results ?? {})).toEqual(['1', '2']);
 
     await expect(confirmVersion(host, actorId, deviceId, v1)).resolves.toEqual({
@@ -703,7 +704,7 @@ describe('confirmVersion', () => {
       }),
     );
     if (v1 === undefined) throw new Error('nothing folded');
-    expect(v1.keys['twin-1']).toEqual(['fp:twin-1', deviceId, 1, now, 200]);
+    expect(v1.keys.get('twin-1')).toEqual(['fp:twin-1', deviceId, 1, now, 200]);
     // Meanwhile this device accepted its own seq 1.
     await putRows(db, [outboxRow(deviceId, 1, now)]);
 
@@ -737,7 +738,7 @@ describe('confirmVersion', () => {
     if (v1 === undefined) throw new Error('nothing folded');
     const answer = v1.devices[deviceId]?.results['1'];
     expect(answer?.status).toBe(422);
-    expect(v1.keys[row.key]).toEqual(['fp:b-request', deviceB, 1, now, 200]);
+    expect(v1.keys.get(row.key)).toEqual(['fp:b-request', deviceB, 1, now, 200]);
 
     await expect(confirmVersion(host, actorId, deviceId, v1)).resolves.toEqual({
       confirmedUpTo: 1,

@@ -23,6 +23,7 @@ import {
   syncCommands,
   version,
 } from './support/builders.ts';
+import { keyRecord, keysOf } from './support/keys.ts';
 
 /** Folds and fails the test when there was nothing to fold. */
 async function mustFold(...args: Parameters<typeof foldInput>): Promise<VersionFile> {
@@ -71,7 +72,7 @@ describe('fold: order', () => {
     const head = version(1, {
       state: { log: ['a1'] },
       devices: { [deviceA]: deviceEntry({ seq: 1, t: T0 + 200, acked: 1 }) },
-      keys: { a1: ['fp:a1', deviceA, 1, T0 + 200, 200] },
+      keys: keysOf({ a1: ['fp:a1', deviceA, 1, T0 + 200, 200] }),
     });
     const next = await mustFold({
       head,
@@ -95,11 +96,11 @@ describe('fold: order', () => {
     const head = version(3, {
       state: { log: ['b1', 'b2', 'b3'] },
       devices: { [deviceB]: deviceEntry({ seq: 3, t: now - day, acked: 3 }) },
-      keys: {
+      keys: keysOf({
         b1: ['fp:b1', deviceB, 1, now - 3 * day, 200],
         b2: ['fp:b2', deviceB, 2, now - 2 * day, 200],
         b3: ['fp:b3', deviceB, 3, now - day, 200],
-      },
+      }),
     });
     // A accepted its messages five and four days ago, before all of B's.
     const next = await mustFold({
@@ -144,7 +145,7 @@ describe('fold: gaps', () => {
     expect(logOf(next)).toEqual(['a1', 'a2', 'b1', 'b2', 'b3']);
     expect(next.devices[deviceA]?.seq).toBe(2);
     expect(next.devices[deviceB]?.seq).toBe(3);
-    expect(Object.keys(next.keys)).not.toContain('a5');
+    expect(next.keys.get('a5')).toBeUndefined();
   });
 });
 
@@ -153,7 +154,7 @@ describe('fold: the remote key registry', () => {
     version(1, {
       state: { log: ['x'] },
       devices: { [deviceA]: deviceEntry({ seq: 1, t: T0 + 100, results, acked }) },
-      keys: { k1: ['fp-1', deviceA, 1, T0 + 100, 200] },
+      keys: keysOf({ k1: ['fp-1', deviceA, 1, T0 + 100, 200] }),
     });
 
   it("replays a known key with the same fingerprint: no second effect, the original's answer", async () => {
@@ -169,7 +170,7 @@ describe('fold: the remote key registry', () => {
     expect(next.state).toEqual({ log: ['x'] });
     expect(next.devices[deviceB]?.results['1']).toEqual(original);
     expect(next.devices[deviceB]).toMatchObject({ seq: 1, t: T0 + 200 });
-    expect(next.keys['k1']).toEqual(['fp-1', deviceA, 1, T0 + 100, 200]);
+    expect(next.keys.get('k1')).toEqual(['fp-1', deviceA, 1, T0 + 100, 200]);
   });
 
   it("synthesizes a replay answer with the original's status once its answer is no longer carried", async () => {
@@ -178,11 +179,11 @@ describe('fold: the remote key registry', () => {
     const head = version(3, {
       state: { log: ['x'] },
       devices: { [deviceA]: deviceEntry({ seq: 3, t: T0 + 100, acked: 3 }) },
-      keys: {
+      keys: keysOf({
         k1: ['fp-1', deviceA, 1, T0 + 100, 200],
         t2: ['fp-2', deviceA, 2, T0 + 100, 201],
         f3: ['fp-3', deviceA, 3, T0 + 100, 409],
-      },
+      }),
     });
     const next = await mustFold({
       head,
@@ -211,14 +212,14 @@ describe('fold: the remote key registry', () => {
       expect(bodyOf(answer)).toEqual({ key, status: outcome, result: null, replayed: true });
     }
     // A replay registers nothing new: the registry keeps the originals.
-    expect(next.keys).toEqual(head.keys);
+    expect(keyRecord(next.keys)).toEqual(keyRecord(head.keys));
   });
 
   it('replays with the status the registry recorded, not one guessed from the message type', async () => {
     // A @task key whose original answer was refused (412): its replay says 412 failed, not 201.
     const head = version(1, {
       devices: { [deviceA]: deviceEntry({ seq: 1, t: T0, acked: 1 }) },
-      keys: { t1: ['fp-t', deviceA, 1, T0, 412] },
+      keys: keysOf({ t1: ['fp-t', deviceA, 1, T0, 412] }),
     });
     const next = await mustFold({
       head,
@@ -248,7 +249,7 @@ describe('fold: the remote key registry', () => {
     expect(answer?.status).toBe(422);
     expect(answer?.headers).toContainEqual(['content-type', 'application/problem+json']);
     expect(bodyOf(answer)).toMatchObject({ code: 'key-reused', instance: '/actors/shop/tasks/k1' });
-    expect(next.keys['k1']).toEqual(['fp-1', deviceA, 1, T0 + 100, 200]);
+    expect(next.keys.get('k1')).toEqual(['fp-1', deviceA, 1, T0 + 100, 200]);
   });
 
   it('registers a new key once: the same key from a second device in the same fold replays', async () => {
@@ -262,18 +263,18 @@ describe('fold: the remote key registry', () => {
     });
     expect(runs.add).toBe(1);
     expect(logOf(next)).toEqual(['dup']);
-    expect(next.keys['dup']).toEqual(['fp-dup', deviceA, 1, now, 200]);
+    expect(next.keys.get('dup')).toEqual(['fp-dup', deviceA, 1, now, 200]);
     expect(next.devices[deviceB]?.results['1']).toEqual(next.devices[deviceA]?.results['1']);
   });
 
   it('drops keys folded longer than remoteKeyTtlMs ago and keeps the rest', async () => {
     const ttl = 10 * day;
     const head = version(1, {
-      keys: {
+      keys: keysOf({
         old: ['fp', deviceB, 1, now - ttl - 1, 200],
         edge: ['fp', deviceB, 2, now - ttl, 200],
         recent: ['fp', deviceB, 3, now - ttl + 1, 409],
-      },
+      }),
       devices: { [deviceB]: deviceEntry({ seq: 3, t: now - ttl + 1, acked: 3 }) },
     });
     const next = await mustFold({
@@ -281,9 +282,9 @@ describe('fold: the remote key registry', () => {
       remoteKeyTtlMs: ttl,
       segments: [segment(deviceA, 1, [{ at: now }])],
     });
-    expect(Object.keys(next.keys).sort()).toEqual(['a1', 'recent']);
-    expect(next.keys['recent']).toEqual(['fp', deviceB, 3, now - ttl + 1, 409]);
-    expect(next.keys['a1']).toEqual(['fp:a1', deviceA, 1, now, 200]);
+    expect(Object.keys(keyRecord(next.keys)).sort()).toEqual(['a1', 'recent']);
+    expect(next.keys.get('recent')).toEqual(['fp', deviceB, 3, now - ttl + 1, 409]);
+    expect(next.keys.get('a1')).toEqual(['fp:a1', deviceA, 1, now, 200]);
   });
 
   it('registers a key at the fold time, so a device offline longer than the TTL keeps its keys a full term', async () => {
@@ -300,7 +301,7 @@ describe('fold: the remote key registry', () => {
         ]),
       ],
     });
-    expect(offline.keys).toEqual({
+    expect(keyRecord(offline.keys)).toEqual({
       a1: ['fp:a1', deviceA, 1, now, 200],
       a2: ['fp:a2', deviceA, 2, now, 409],
     });
@@ -315,7 +316,7 @@ describe('fold: the remote key registry', () => {
     expect(runs.add).toBe(1);
     expect(later.state).toEqual({ log: ['a1'] });
     expect(later.devices[deviceB]?.results['1']).toEqual(offline.devices[deviceA]?.results['1']);
-    expect(later.keys['a1']).toEqual(['fp:a1', deviceA, 1, now, 200]);
+    expect(later.keys.get('a1')).toEqual(['fp:a1', deviceA, 1, now, 200]);
     // A full term after the fold, the keys go.
     const expired = await mustFold({
       head: later,
@@ -323,7 +324,7 @@ describe('fold: the remote key registry', () => {
       clock: now + ttl,
       segments: [segment(deviceC, 1, [{ at: now + ttl }])],
     });
-    expect(Object.keys(expired.keys)).toEqual(['c1']);
+    expect(Object.keys(keyRecord(expired.keys))).toEqual(['c1']);
   });
 
   it("registers each new key with its answer's status", async () => {
@@ -338,10 +339,10 @@ describe('fold: the remote key registry', () => {
       ],
     });
     const statuses = Object.fromEntries(
-      Object.entries(next.keys).map(([key, entry]) => [key, entry[4]]),
+      [...next.keys.entries()].map(([key, entry]) => [key, entry[4]]),
     );
     expect(statuses).toEqual({ a1: 200, a2: 201, a3: 409, a4: 412 });
-    for (const [key, entry] of Object.entries(next.keys)) {
+    for (const [key, entry] of next.keys.entries()) {
       const answer = next.devices[deviceA]?.results[String(entry[2])];
       expect(entry).toEqual([`fp:${key}`, deviceA, entry[2], now, answer?.status]);
     }
@@ -484,7 +485,7 @@ describe('fold: conditional messages and rejections', () => {
       etag: await stateEtag(canonicalJson({ log: ['x', 'a1'] })),
     });
     expect(next.devices[deviceB]?.seq).toBe(1);
-    expect(next.keys['b1']).toEqual(['fp:b1', deviceB, 1, now, 412]);
+    expect(next.keys.get('b1')).toEqual(['fp:b1', deviceB, 1, now, 412]);
   });
 
   it('matches If-Match "*" even before the first version: every actor has a state', async () => {
@@ -542,7 +543,7 @@ describe('fold: conditional messages and rejections', () => {
       detail: 'out of stock',
     });
     expect(results['2']?.status).toBe(409);
-    expect(Object.keys(next.keys).sort()).toEqual(['a1', 'a2', 'a3']);
+    expect(Object.keys(keyRecord(next.keys)).sort()).toEqual(['a1', 'a2', 'a3']);
   });
 });
 
@@ -577,7 +578,7 @@ describe('fold: rolling upgrades stop a run, never finalise (DESIGN.md §6b)', (
     // B's watermark stays below the refund: nothing of B from there on is applied or answered.
     expect(next.devices[deviceB]).toMatchObject({ seq: 1, t: T0 + 20 });
     expect(Object.keys(next.devices[deviceB]?.results ?? {})).toEqual(['1']);
-    expect(Object.keys(next.keys).sort()).toEqual(['a1', 'a2', 'b1']);
+    expect(Object.keys(keyRecord(next.keys)).sort()).toEqual(['a1', 'a2', 'b1']);
   });
 
   it('folds nothing when every new message waits for a newer folder', async () => {
@@ -617,8 +618,8 @@ describe('fold: rolling upgrades stop a run, never finalise (DESIGN.md §6b)', (
     const refunded = next.devices[deviceB]?.results['2'];
     expect(refunded?.status).toBe(200);
     expect(bodyOf(refunded)).toEqual({ key: 'b2', status: 'done', result: { refunded: 'b2' } });
-    expect(next.keys['b2']).toEqual(['fp:b2', deviceB, 2, now, 200]);
-    expect(next.keys['b3']).toEqual(['fp:b3', deviceB, 3, now, 200]);
+    expect(next.keys.get('b2')).toEqual(['fp:b2', deviceB, 2, now, 200]);
+    expect(next.keys.get('b3')).toEqual(['fp:b3', deviceB, 3, now, 200]);
   });
 
   it('never runs again the part of a segment at or below the watermark, even once its keys expired', async () => {
@@ -636,7 +637,7 @@ describe('fold: rolling upgrades stop a run, never finalise (DESIGN.md §6b)', (
     expect(runs.add).toBe(1);
     expect(logOf(next)).toEqual(['b1', 'b2']);
     expect(Object.keys(next.devices[deviceB]?.results ?? {})).toEqual(['2']);
-    expect(Object.keys(next.keys)).toEqual(['b2']);
+    expect(Object.keys(keyRecord(next.keys))).toEqual(['b2']);
   });
 
   it('stops the run at a message logged with a newer commandsVersion than the folder', async () => {
@@ -652,7 +653,7 @@ describe('fold: rolling upgrades stop a run, never finalise (DESIGN.md §6b)', (
     const older = await mustFold({ commandsVersion: 2, segments });
     expect(logOf(older)).toEqual(['a1', 'b1']);
     expect(older.devices[deviceB]?.seq).toBe(1);
-    expect(Object.keys(older.keys).sort()).toEqual(['a1', 'b1']);
+    expect(Object.keys(keyRecord(older.keys)).sort()).toEqual(['a1', 'b1']);
     // A folder at 3 has what B ran, and folds the rest.
     const newer = await mustFold({ head: older, commandsVersion: 3, segments });
     expect(logOf(newer)).toEqual(['a1', 'b1', 'b2', 'b3']);
@@ -695,7 +696,7 @@ describe('fold: rolling upgrades stop a run, never finalise (DESIGN.md §6b)', (
     expect(logOf(next)).toEqual(['a1', 'b1', 'a2']);
     expect(next.devices[deviceB]?.seq).toBe(1);
     expect(Object.keys(next.devices[deviceB]?.results ?? {})).toEqual(['1']);
-    expect(next.keys['b2']).toBeUndefined();
+    expect(next.keys.get('b2')).toBeUndefined();
     const statuses = Object.values(next.devices).flatMap((entry) =>
       Object.values(entry.results).map((answer) => answer.status),
     );
@@ -719,7 +720,7 @@ describe('fold: rolling upgrades stop a run, never finalise (DESIGN.md §6b)', (
     expect(logOf(next)).toEqual(['a1', 'b1', 'a2']);
     expect(next.devices[deviceB]?.seq).toBe(1);
     expect(Object.keys(next.devices[deviceB]?.results ?? {})).toEqual(['1']);
-    expect(next.keys['b2']).toBeUndefined();
+    expect(next.keys.get('b2')).toBeUndefined();
   });
 
   it('still stores a throwing command as a final 409 command-rejected and folds on past it', async () => {
@@ -736,7 +737,7 @@ describe('fold: rolling upgrades stop a run, never finalise (DESIGN.md §6b)', (
       code: 'command-rejected',
       detail: 'out of stock',
     });
-    expect(next.keys['b1']).toEqual(['fp:b1', deviceB, 1, now, 409]);
+    expect(next.keys.get('b1')).toEqual(['fp:b1', deviceB, 1, now, 409]);
     expect(next.devices[deviceB]?.seq).toBe(2);
     expect(logOf(next)).toEqual(['b2']);
   });
@@ -777,7 +778,7 @@ describe('fold: the new version', () => {
         [deviceA]: deviceEntry({ seq: 1, t: T0 + 10, results: { '1': original } }),
         [deviceB]: deviceEntry({ seq: 2, t: T0 + 20, acked: 2 }),
       },
-      keys: { k1: ['fp-1', deviceA, 1, T0 + 10, 200] },
+      keys: keysOf({ k1: ['fp-1', deviceA, 1, T0 + 10, 200] }),
     });
     const input = () =>
       foldInput({
@@ -815,7 +816,7 @@ describe('fold: the registry clock (DESIGN.md §6b)', () => {
   it('stamps the version and its new keys with the clock it was given, never below the parent’s', async () => {
     const parent = version(1, {
       devices: { [deviceB]: deviceEntry({ seq: 1, t: T0, acked: 1 }) },
-      keys: { b1: ['fp:b1', deviceB, 1, now + day, 200] },
+      keys: keysOf({ b1: ['fp:b1', deviceB, 1, now + day, 200] }),
       clock: now + day,
     });
     const next = await mustFold({
@@ -826,7 +827,7 @@ describe('fold: the registry clock (DESIGN.md §6b)', () => {
     });
     expect(next.clock).toBe(now + day);
     expect(next.updatedAt).toBe(new Date(now + day).toISOString());
-    expect(next.keys).toEqual({
+    expect(keyRecord(next.keys)).toEqual({
       b1: ['fp:b1', deviceB, 1, now + day, 200],
       a1: ['fp:a1', deviceA, 1, now + day, 200],
     });
@@ -834,10 +835,10 @@ describe('fold: the registry clock (DESIGN.md §6b)', () => {
 
   it('takes a clockless version (written by older code) at its latest foldedAt, keys as they are', () => {
     const old = version(3, {
-      keys: {
+      keys: keysOf({
         x: ['fp', deviceB, 1, now - 2 * day, 200],
         y: ['fp', deviceB, 2, now + 3 * day, 200],
-      },
+      }),
     });
     expect(old.clock).toBeUndefined();
     expect(versionClock(old)).toBe(now + 3 * day);
@@ -848,10 +849,10 @@ describe('fold: the registry clock (DESIGN.md §6b)', () => {
   it('restamped at a later clock, a fold equals the fold at that clock', async () => {
     const parent = version(1, {
       devices: { [deviceB]: deviceEntry({ seq: 2, t: T0, acked: 2 }) },
-      keys: {
+      keys: keysOf({
         early: ['fp', deviceB, 1, now - ttl + day, 200],
         late: ['fp', deviceB, 2, now, 200],
-      },
+      }),
       clock: now,
     });
     const input = {
@@ -866,7 +867,7 @@ describe('fold: the registry clock (DESIGN.md §6b)', () => {
       direct,
     );
     // The key within a day of its term at `now` is gone two days later; the rest stay.
-    expect(Object.keys(direct.keys)).toEqual(['late', 'a1', 'a2']);
-    expect(direct.keys['a1']?.[3]).toBe(later);
+    expect(Object.keys(keyRecord(direct.keys))).toEqual(['late', 'a1', 'a2']);
+    expect(direct.keys.get('a1')?.[3]).toBe(later);
   });
 });

@@ -2,15 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { taskType } from '../../../src/actor/message.ts';
 import { isSyncError } from '../../../src/errors/SyncError.ts';
 import { atClock, fold } from '../../../src/sync/fold.ts';
-import { shortFingerprint, sameFingerprint } from '../../../src/sync/keyRegistry.ts';
+import { shortFingerprint, sameFingerprint } from '../../../src/sync/storedKeys.ts';
 import {
   applyDelta,
   decodeStored,
   encodeVersion,
   type StoredVersion,
 } from '../../../src/sync/storedVersion.ts';
-import { genesisVersion, type VersionFile } from '../../../src/sync/versionFile.ts';
+import { genesisVersion, type KeyEntry, type VersionFile } from '../../../src/sync/versionFile.ts';
 import { day, deviceA, deviceB, foldInput, nodeSha256, now, segment } from './support/builders.ts';
+import { keyRecord, keysOf } from './support/keys.ts';
 
 const forgetting = { remoteKeyTtlMs: 3 * day, retireAfterMs: 30 * day };
 
@@ -115,26 +116,26 @@ describe('format 2 (DESIGN.md §6a)', () => {
       { op: 'add', path: '/tasks/-', value: expect.anything() as unknown },
     ]);
     const version = files[(delta['version'] as number) - 1]?.version;
-    for (const entry of Object.values(version?.keys ?? {})) {
+    for (const [, entry] of version?.keys.entries() ?? []) {
       expect(entry[3]).toBeGreaterThan(delta['expire'] as number);
     }
   });
 
   it('stores a UUID key with a six-digit seq in at most 80 bytes', () => {
     const head = genesisVersion();
-    const keys: VersionFile['keys'] = {};
+    const keys: Record<string, KeyEntry> = {};
     for (let i = 0; i < 1000; i++) {
       const key = crypto.randomUUID();
       keys[key] = [nodeSha256(key), i % 2 ? deviceA : deviceB, 100_000 + i, now, 201];
     }
     const empty = encodeVersion({ ...head, version: 1, parent: 0, nonce: 'n', clock: now }, head);
     const full = encodeVersion(
-      { ...head, version: 1, parent: 0, nonce: 'n', clock: now, keys },
+      { ...head, version: 1, parent: 0, nonce: 'n', clock: now, keys: keysOf(keys) },
       head,
     );
     const perKey = (full.body.length - empty.body.length) / 1000;
     expect(perKey).toBeLessThanOrEqual(80);
-    expect(Object.keys(full.version.keys)).toHaveLength(1000);
+    expect(Object.keys(keyRecord(full.version.keys))).toHaveLength(1000);
   });
 
   it('keeps 108 bits of a fingerprint, and matches it against the whole one', () => {

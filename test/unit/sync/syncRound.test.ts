@@ -22,6 +22,7 @@ import {
   versionOnDisk,
   versionsOnDisk,
 } from './support/remoteFiles.ts';
+import { keysOf } from './support/keys.ts';
 
 let server: WebdavServer;
 let proxy: FaultProxy;
@@ -98,7 +99,7 @@ describe('syncRound: the registry clock is the remote’s (DESIGN.md §6b)', () 
     expect(v1.clock).toBeGreaterThanOrEqual(before - second);
     expect(v1.clock).toBeLessThanOrEqual(Date.now());
     const honestKey = keyOf(honest.deviceId, 1);
-    expect(v1.keys[honestKey]?.[3]).toBe(v1.clock);
+    expect(v1.keys.get(honestKey)?.[3]).toBe(v1.clock);
 
     const fast = await localDevice();
     const realNow = Date.now.bind(Date);
@@ -108,9 +109,9 @@ describe('syncRound: the registry clock is the remote’s (DESIGN.md §6b)', () 
     vi.restoreAllMocks();
 
     // Were the fast clock the registry's, the honest key (folded 31 days "ago") would be gone.
-    expect(v2.keys[honestKey]).toEqual(v1.keys[honestKey]);
+    expect(v2.keys.get(honestKey)).toEqual(v1.keys.get(honestKey));
     const fastKey = keyOf(fast.deviceId, 1);
-    expect(v2.keys[fastKey]?.[3]).toBe(v2.clock);
+    expect(v2.keys.get(fastKey)?.[3]).toBe(v2.clock);
     expect(v2.clock).toBeGreaterThanOrEqual(v1.clock ?? Infinity);
     expect(v2.clock).toBeLessThanOrEqual(Date.now());
     expect(await versionOnDisk(server.dataDir, 2, actor)).toEqual(v2);
@@ -123,7 +124,7 @@ describe('syncRound: the registry clock is the remote’s (DESIGN.md §6b)', () 
       // A parent stamped by a server whose clock was then set back, or by an old fast device.
       const parent = version(1, {
         devices: { [deviceC]: deviceEntry({ seq: 1, t: ahead, acked: 1 }) },
-        keys: { c1: ['fp:c1', deviceC, 1, ahead, 200] },
+        keys: keysOf({ c1: ['fp:c1', deviceC, 1, ahead, 200] }),
         ...(clocked ? { clock: ahead } : {}),
       });
       await plantVersion(server.dataDir, parent, { actor });
@@ -132,8 +133,8 @@ describe('syncRound: the registry clock is the remote’s (DESIGN.md §6b)', () 
       const v2 = await round(local, actor);
       expect(v2.version).toBe(2);
       expect(v2.clock).toBe(ahead);
-      expect(v2.keys[keyOf(local.deviceId, 1)]?.[3]).toBe(ahead);
-      expect(v2.keys['c1']).toEqual(parent.keys['c1']);
+      expect(v2.keys.get(keyOf(local.deviceId, 1))?.[3]).toBe(ahead);
+      expect(v2.keys.get('c1')).toEqual(parent.keys.get('c1'));
     }
   });
 });

@@ -3,6 +3,8 @@ import { isSyncError } from '../../../src/errors/SyncError.ts';
 import { decodeStored } from '../../../src/sync/storedVersion.ts';
 import { genesisVersion, type VersionFile } from '../../../src/sync/versionFile.ts';
 import { deviceA, deviceB, deviceEntry, now, version } from './support/builders.ts';
+import type { KeyRegistry } from '../../../src/sync/KeyRegistry.ts';
+import { keyRecord, keysOf } from './support/keys.ts';
 
 /** A format-1 file (DESIGN.md §5), read as a checkpoint (DESIGN.md §6a). */
 function decodeVersion(n: number, body: string): VersionFile {
@@ -12,7 +14,8 @@ function decodeVersion(n: number, body: string): VersionFile {
 }
 
 /** The text a format-1 remote holds for a version. */
-const format1 = (version: object): string => JSON.stringify({ format: 1, ...version });
+const format1 = <T extends { keys: KeyRegistry }>(version: T): string =>
+  JSON.stringify({ format: 1, ...version, keys: keyRecord(version.keys) });
 
 const good = (): VersionFile =>
   version(7, {
@@ -28,7 +31,7 @@ const good = (): VersionFile =>
       }),
       [deviceB]: deviceEntry({ seq: 4, t: now - 1, acked: 4 }),
     },
-    keys: { a1: ['fp', deviceA, 1, now, 200] },
+    keys: keysOf({ a1: ['fp', deviceA, 1, now, 200] }),
     updatedAt: new Date(now).toISOString(),
   });
 
@@ -46,7 +49,8 @@ function rejection(n: number, body: string): string {
 
 /** `good()` with one change, as the text a remote would hold. */
 function spoiled(change: (file: Record<string, unknown>) => void): string {
-  const file = { format: 1, ...good() } as unknown as Record<string, unknown>;
+  const version = good();
+  const file = { format: 1, ...version, keys: keyRecord(version.keys) } as Record<string, unknown>;
   change(file);
   return JSON.stringify(file);
 }
@@ -170,7 +174,7 @@ describe('decodeVersion', () => {
     const body = spoiled((file) => {
       (file['keys'] as Record<string, unknown>)['b4'] = ['fp-b', deviceB, 4, now - 1, 409];
     });
-    expect(decodeVersion(7, body).keys).toEqual({
+    expect(keyRecord(decodeVersion(7, body).keys)).toEqual({
       a1: ['fp', deviceA, 1, now, 200],
       b4: ['fp-b', deviceB, 4, now - 1, 409],
     });
@@ -208,7 +212,7 @@ describe('genesisVersion', () => {
       nonce: '',
       state: {},
       devices: {},
-      keys: {},
+      keys: keysOf({}),
       updatedAt: '1970-01-01T00:00:00.000Z',
     });
   });

@@ -5,6 +5,7 @@ import { applyDelta, decodeStored } from '../../../../src/sync/storedVersion.ts'
 import type { VersionFile } from '../../../../src/sync/versionFile.ts';
 import { normalizeRemote, type RemoteConfig } from '../../../../src/webdav/remoteConfig.ts';
 import { actorId } from './builders.ts';
+import { keyRecord } from './keys.ts';
 
 /**
  * Writes `v/{n}/state.json` as format 1 would (a whole version, as the code before format 2
@@ -21,7 +22,7 @@ export async function plantVersion(
   // A format-1 file has no chain: JSON drops the undefined member.
   await writeFile(
     join(folder, 'state.json'),
-    JSON.stringify({ format: 1, ...version, chain: undefined }),
+    JSON.stringify({ format: 1, ...version, keys: keyRecord(version.keys), chain: undefined }),
   );
   if (claim) {
     await writeFile(join(folder, claimName), JSON.stringify({ nonce: version.nonce }));

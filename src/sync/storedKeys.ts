@@ -60,7 +60,7 @@ export function decodeKeys(
   n: number,
   stored: unknown,
   ids: readonly string[],
-  into: Record<string, KeyEntry>,
+  into: Map<string, KeyEntry>,
 ): void {
   if (!isObject(stored)) throw brokenVersion(n, 'malformed keys');
   for (const [at, group] of Object.entries(stored)) {
@@ -80,7 +80,7 @@ export function decodeKeys(
       ) {
         throw brokenVersion(n, `malformed key ${key}`);
       }
-      setOwn(into, key, [entry[0], deviceId, entry[2], foldedAt, entry[3]]);
+      into.set(key, [entry[0], deviceId, entry[2], foldedAt, entry[3]]);
     }
   }
 }

@@ -105,9 +105,9 @@ function foldVersion(plan: HistoryPlan, head: VersionFile, segment: Segment): Pr
     nonce: crypto.randomUUID(),
     clock,
   };
-  return fold(input).then((draft) => {
-    if (draft === undefined) throw new Error(`version ${k} folded nothing`);
-    return atClock(draft, head, clock, forgetting);
+  return fold(input).then(({ next }) => {
+    if (next === undefined) throw new Error(`version ${k} folded nothing`);
+    return atClock(next, head, clock, forgetting);
   });
 }
 

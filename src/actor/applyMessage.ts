@@ -54,7 +54,9 @@ export async function applyMessage(
  * stored. Acceptance refuses the message (the key stays free); a fold stops
  * the device's run there, as for a command it lacks.
  */
-export function isCommandFault(error: ActorError): boolean {
+export function isCommandFault(
+  error: ActorError,
+): error is ActorError & { code: 'command-invalid' | 'command-nondeterministic' } {
   return error.code === 'command-invalid' || error.code === 'command-nondeterministic';
 }
 

@@ -62,6 +62,7 @@ async function statusView(
     // The engine records only SyncError codes there (SyncEngine's round wraps anything else).
     lastError: (syncState?.lastError ?? null) as SyncProblem | null,
     syncing: syncState?.syncing ?? false,
+    heldBack: syncState?.heldBack ?? [],
     remote: sync === undefined ? null : sync.remote(actorId),
   };
 }

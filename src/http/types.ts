@@ -54,6 +54,36 @@ export interface RemoteStatus {
   ifNoneMatch: 'honoured' | 'ignored' | 'unknown';
 }
 
+/**
+ * A device's messages on the remote that this worker's fold cannot run
+ * (`heldBack` in status): the first such message, which with the device's
+ * later messages waits for a worker that can (a newer release, a faster
+ * device). Another device's are normal during a rolling upgrade; this
+ * device's own (`own`) are not confirmed until some device folds them.
+ */
+export interface HeldBack {
+  deviceId: string;
+  own: boolean;
+  seq: number;
+  key: string;
+  /** The message's command. */
+  type: string;
+  /**
+   * `commands-newer`: logged by a release with a higher `commandsVersion`;
+   * `unknown-command`: this release has no such command; `turn-timeout`,
+   * `command-invalid`, `command-nondeterministic`: the command failed here
+   * in a way that says what this device or release is, not what the message means.
+   */
+  code:
+    | 'commands-newer'
+    | 'unknown-command'
+    | 'turn-timeout'
+    | 'command-invalid'
+    | 'command-nondeterministic';
+  /** The `commandsVersion` the message was logged with (0 when its release had none). */
+  commandsVersion: number;
+}
+
 /** `GET {scope}{id}/status`. */
 export interface ActorStatus {
   id: string;
@@ -65,6 +95,8 @@ export interface ActorStatus {
   lastSyncedAt: string | null;
   lastError: SyncProblem | null;
   syncing: boolean;
+  /** What the last round's fold could not run, one entry per device; empty when it ran everything. */
+  heldBack: HeldBack[];
   /** The remote and the probe's verdict on it (re-checked daily, a failed one after 10 minutes). */
   remote: RemoteStatus | null;
 }

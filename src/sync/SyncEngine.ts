@@ -1,5 +1,6 @@
 import { isSyncError, SyncError } from '../errors/SyncError.ts';
 import type { SyncEvent } from '../events/actorEvent.ts';
+import type { HeldBack } from '../http/types.ts';
 import type { SyncHost } from './SyncHost.ts';
 import { countPending } from '../store/outbox.ts';
 import type { RemoteChoice } from '../webdav/remoteChoice.ts';
@@ -8,6 +9,7 @@ import { remoteFork } from './checkHead.ts';
 import { confirmVersion } from './confirmVersion.ts';
 import { RemoteVerdict, type ProbeVerdict } from './RemoteVerdict.ts';
 import { syncRound, type RoundMemory } from './syncRound.ts';
+import { heldBackWarner } from './heldBackWarning.ts';
 import { SyncScheduler, type SyncTrigger } from './SyncScheduler.ts';
 import type { VersionFile } from './versionFile.ts';
 
@@ -17,6 +19,8 @@ export type { ProbeVerdict } from './RemoteVerdict.ts';
 export interface SyncState {
   syncing: boolean;
   lastError: { code: string; message: string; at: string } | null;
+  /** What the last round that got to fold could not run; kept through later failed rounds. */
+  heldBack: HeldBack[];
 }
 
 /** What status shows of the remote an actor lives on. */
@@ -52,11 +56,13 @@ export class SyncEngine {
   readonly #scheduler: SyncScheduler;
   /** The probe's verdict per server (collection URL), shared by the actors that live there. */
   readonly #verdicts = new Map<string, RemoteVerdict>();
+  readonly #warnHeldBack: (actorId: string, heldBack: readonly HeldBack[]) => void;
 
   /** `onStreak` runs on the first retryable failure of a streak (e.g. to register Background Sync). */
   constructor(host: SyncHost, remotes: RemoteChoice, onStreak: () => void) {
     this.#host = host;
     this.#remotes = remotes;
+    this.#warnHeldBack = heldBackWarner(host.config.commandsVersion);
     this.#scheduler = new SyncScheduler({
       attempt: async (actorId) => {
         const error = await this.#attempt(actorId);
@@ -98,7 +104,7 @@ export class SyncEngine {
   }
 
   state(actorId: string): SyncState {
-    return this.#actors.get(actorId)?.state ?? { syncing: false, lastError: null };
+    return this.#actors.get(actorId)?.state ?? { syncing: false, lastError: null, heldBack: [] };
   }
 
   /** The remote the actor lives on and its verdict; null when `options.remote` gives none for it. */
@@ -125,7 +131,7 @@ export class SyncEngine {
   #actor(actorId: string): ActorSync {
     let actor = this.#actors.get(actorId);
     if (actor === undefined) {
-      actor = { state: { syncing: false, lastError: null }, waiters: [] };
+      actor = { state: { syncing: false, lastError: null, heldBack: [] }, waiters: [] };
       this.#actors.set(actorId, actor);
     }
     return actor;
@@ -134,7 +140,8 @@ export class SyncEngine {
   #prune(actorId: string): void {
     const actor = this.#actors.get(actorId);
     if (actor === undefined || this.#scheduler.busy(actorId)) return;
-    if (!actor.state.syncing && actor.state.lastError === null && actor.waiters.length === 0) {
+    const { syncing, lastError, heldBack } = actor.state;
+    if (!syncing && lastError === null && heldBack.length === 0 && actor.waiters.length === 0) {
       this.#actors.delete(actorId);
     }
   }
@@ -154,7 +161,7 @@ export class SyncEngine {
       const remote = this.#remotes.forActor(actorId);
       verdict = this.#verdict(remote);
       await navigator.locks.request(`actordav:sync:${actorId}`, () => this.#round(actorId, remote));
-      actor.state = { syncing: false, lastError: null };
+      actor.state = { ...actor.state, syncing: false, lastError: null };
       await this.#announce(actorId, 'synced', null);
       // Not `#prune` yet: the scheduler still counts this attempt; the next request or waiter does.
       queueMicrotask(() => this.#prune(actorId));
@@ -168,7 +175,7 @@ export class SyncEngine {
       if (!isSyncError(caught)) console.error('actordav: sync round failed', caught);
       verdict?.roundFailed(error);
       const lastError = { code: error.code, message: error.message, at: new Date().toISOString() };
-      actor.state = { syncing: false, lastError };
+      actor.state = { ...actor.state, syncing: false, lastError };
       // Requests waiting for this actor's confirmation get their 202 now rather than at their timeout.
       this.#release(actorId, Infinity, false);
       await this.#announce(actorId, 'failed', { code: error.code, message: error.message });
@@ -195,13 +202,16 @@ export class SyncEngine {
   async #round(actorId: string, remote: RemoteConfig): Promise<void> {
     const verdict = this.#verdict(remote);
     const deviceId = await this.#host.deviceId();
-    const { version, broken, tidy } = await syncRound(
+    const { version, broken, heldBack, tidy } = await syncRound(
       this.#host,
       remote,
       actorId,
       this.#memory,
       (id) => verdict.check(id),
     );
+    const actor = this.#actor(actorId);
+    actor.state = { ...actor.state, heldBack };
+    this.#warnHeldBack(actorId, heldBack);
     await this.#confirm(actorId, deviceId, version, broken);
     await tidy();
   }

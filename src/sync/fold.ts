@@ -10,12 +10,19 @@ import { stateEtag } from '../actor/stateEtag.ts';
 import { ActorError } from '../errors/ActorError.ts';
 import { jsonAnswer, type StoredAnswer } from '../http/answer.ts';
 import { problemAnswer } from '../http/problemAnswer.ts';
+import type { HeldBack } from '../http/types.ts';
 import { receiptLocation } from '../http/receiptLocation.ts';
 import { messageAnswer } from '../actor/messageAnswer.ts';
 import { sameFingerprint, shortFingerprint } from './storedKeys.ts';
 import type { LoggedMessage, Segment } from './segmentFile.ts';
 import { setOwn } from './setOwn.ts';
 import { versionClock, type DeviceEntry, type KeyEntry, type VersionFile } from './versionFile.ts';
+
+/** The next version (undefined when there is nothing new to fold), and what it held back. */
+export interface Folded {
+  next: VersionFile | undefined;
+  heldBack: HeldBack[];
+}
 
 /** Everything a fold depends on; the fold itself is a pure function of it. */
 export interface FoldInput {
@@ -55,13 +62,13 @@ interface Pending extends LoggedMessage {
  * device's run there, like a gap: it and the device's later messages wait
  * for a folder that can run them ([folding](https://github.com/actordav/actordav/blob/main/docs/PROTOCOL.md#folding)). New keys are registered
  * at the version's clock, and keys older than `remoteKeyTtlMs` by it are
- * dropped (see {@link atClock}). Returns undefined when there is nothing new
- * to fold.
+ * dropped (see {@link atClock}). Says which runs it stopped, and why.
  */
-export async function fold(input: FoldInput): Promise<VersionFile | undefined> {
+export async function fold(input: FoldInput): Promise<Folded> {
   const { head, actorId } = input;
   const queue = mergeRuns(head, input.segments);
-  if (queue.length === 0) return undefined;
+  const heldBack: HeldBack[] = [];
+  if (queue.length === 0) return { next: undefined, heldBack };
   const devices = structuredClone(head.devices);
   const added = new Map<string, KeyEntry>();
   let current: VersionedState = {
@@ -69,11 +76,24 @@ export async function fold(input: FoldInput): Promise<VersionFile | undefined> {
     etag: await stateEtag(canonicalJson(head.state)),
   };
   const stopped = new Set<string>();
+  const stop = (logged: Pending, code: HeldBack['code']) => {
+    stopped.add(logged.deviceId);
+    heldBack.push({
+      deviceId: logged.deviceId,
+      own: logged.deviceId === input.self.deviceId,
+      seq: logged.seq,
+      key: logged.key,
+      type: logged.message.type,
+      code,
+      commandsVersion: logged.commandsVersion ?? 0,
+    });
+  };
   let folded = 0;
   for (const logged of queue) {
     if (stopped.has(logged.deviceId)) continue;
-    if (!foldable(input, logged)) {
-      stopped.add(logged.deviceId);
+    const unfoldable = whyUnfoldable(input, logged);
+    if (unfoldable !== undefined) {
+      stop(logged, unfoldable);
       continue;
     }
     const known = added.get(logged.key) ?? head.keys.get(logged.key);
@@ -100,10 +120,9 @@ export async function fold(input: FoldInput): Promise<VersionFile | undefined> {
         context,
         input.turnTimeoutMs,
       );
-      // A timeout says how fast this device is, and a faulty command what this release is, not what
-      // the message means: a later fold (a faster device, a fixed release) runs it again.
-      if (!applied.ok && (applied.error.code === 'turn-timeout' || isCommandFault(applied.error))) {
-        stopped.add(logged.deviceId);
+      const fault = applied.ok ? undefined : foldFault(applied.error);
+      if (fault !== undefined) {
+        stop(logged, fault);
         continue;
       }
       if (applied.ok) current = applied.next;
@@ -123,7 +142,7 @@ export async function fold(input: FoldInput): Promise<VersionFile | undefined> {
     device.t = logged.t;
     folded++;
   }
-  if (folded === 0) return undefined;
+  if (folded === 0) return { next: undefined, heldBack };
   const self = devices[input.self.deviceId];
   if (self !== undefined) self.acked = Math.max(self.acked, input.self.acked);
   const next: VersionFile = {
@@ -135,7 +154,7 @@ export async function fold(input: FoldInput): Promise<VersionFile | undefined> {
     keys: head.keys.with(added),
     updatedAt: '',
   };
-  return atClock(next, head, input.clock, input);
+  return { next: atClock(next, head, input.clock, input), heldBack };
 }
 
 /** What {@link atClock} forgets by. */
@@ -184,12 +203,18 @@ export function atClock(
   return { ...next, keys, devices, clock: at, updatedAt: new Date(at).toISOString() };
 }
 
-// Every folder that gets this far gives the message the same answer: it has the command, at least as new.
-function foldable(input: FoldInput, logged: LoggedMessage): boolean {
-  return (
-    (logged.commandsVersion ?? 0) <= input.commandsVersion &&
-    hasCommand(input.commands, logged.message.type)
-  );
+// A timeout says how fast this device is, and a faulty command what this release is, not what the
+// message means: a later fold (a faster device, a fixed release) runs it again.
+function foldFault(error: ActorError): HeldBack['code'] | undefined {
+  if (error.code === 'turn-timeout') return error.code;
+  return isCommandFault(error) ? error.code : undefined;
+}
+
+// Every folder that gets past this gives the message the same answer: it has the command, at least as new.
+function whyUnfoldable(input: FoldInput, logged: LoggedMessage): HeldBack['code'] | undefined {
+  if ((logged.commandsVersion ?? 0) > input.commandsVersion) return 'commands-newer';
+  if (!hasCommand(input.commands, logged.message.type)) return 'unknown-command';
+  return undefined;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { SyncError } from '../errors/SyncError.ts';
+import type { HeldBack } from '../http/types.ts';
 import type { SyncHost } from './SyncHost.ts';
 import { actorSegments } from '../store/segments.ts';
 import { deleteCollection } from '../webdav/deleteCollection.ts';
@@ -31,6 +32,8 @@ export interface RoundMemory {
 export interface RoundResult {
   version: VersionFile;
   broken: SyncError | undefined;
+  /** What the fold could not run: it waits on the remote for a worker that can. */
+  heldBack: HeldBack[];
   /** Removal the round leaves for after its confirmation, so no answer waits for it ([removal](https://github.com/actordav/actordav/blob/main/docs/PROTOCOL.md#removal)). */
   tidy: () => Promise<void>;
 }
@@ -74,7 +77,7 @@ export async function syncRound(
     }
     const own = await actorSegments(db, actorId);
     const runs = await readRuns(remote, actorId, head, deviceId, own, attempt === 0 && freshLog);
-    const draft = await fold({
+    const { next: draft, heldBack } = await fold({
       head,
       segments: runs.segments,
       actorId,
@@ -90,7 +93,7 @@ export async function syncRound(
       clock: versionClock(head),
     });
     const later = () => tidy(remote, db, actorId, deviceId, head, runs.listed);
-    if (draft === undefined) return { version: head, broken: runs.broken, tidy: later };
+    if (draft === undefined) return { version: head, broken: runs.broken, heldBack, tidy: later };
     // Noted before the MKCOL, so a round that dies mid-claim has its staging folder removed by the next.
     await db.put('meta', draft.nonce, stagingMarker(actorId));
     const parent = head;
@@ -107,7 +110,7 @@ export async function syncRound(
     if (claimed !== undefined) {
       memory.versions.set(actorId, claimed);
       const tidyClaimed = () => tidy(remote, db, actorId, deviceId, claimed, runs.listed);
-      return { version: claimed, broken: runs.broken, tidy: tidyClaimed };
+      return { version: claimed, broken: runs.broken, heldBack, tidy: tidyClaimed };
     }
   }
   throw new SyncError(

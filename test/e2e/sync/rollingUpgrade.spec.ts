@@ -67,6 +67,18 @@ test('an old worker folding a new command leaves it pending; the new worker fold
     expect((folded?.state as { total?: number }).total).toBeUndefined();
     const pending = await newB.receipt(actor, 'refund-1');
     expect(pending.json).toMatchObject({ status: 'pending' });
+    // A says what it held back, and why, in its status.
+    expect((await oldA.status(actor)).heldBack).toEqual([
+      {
+        deviceId: expect.any(String) as unknown,
+        own: false,
+        seq: 1,
+        key: 'refund-1',
+        type: 'refund',
+        code: 'commands-newer',
+        commandsVersion: 1,
+      },
+    ]);
 
     proxyB.clear();
     await newB.syncNow();
@@ -84,6 +96,7 @@ test('an old worker folding a new command leaves it pending; the new worker fold
     await oldA.syncNow();
     await oldA.waitForStatus(actor, (status) => expect(status.version).toBe(head?.version));
     expect(await oldA.state(actor)).toMatchObject({ total: -2 });
+    expect((await oldA.status(actor)).heldBack).toEqual([]);
   } finally {
     await oldA.close();
     await newB.close();

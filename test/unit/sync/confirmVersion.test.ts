@@ -108,13 +108,15 @@ describe('confirmVersion', () => {
     await putActor(local, [1, 2, 3, 4, 5].map(self), 5);
 
     // Another device's message, accepted earlier, folds before ours.
-    const v1 = await fold(
-      foldInput({
-        commands: host.config.commands,
-        self: { deviceId, acked: 0 },
-        segments: [segment(deviceB, 1, [{ at: now }]), ...(await ownSegments(local))],
-      }),
-    );
+    const v1 = (
+      await fold(
+        foldInput({
+          commands: host.config.commands,
+          self: { deviceId, acked: 0 },
+          segments: [segment(deviceB, 1, [{ at: now }]), ...(await ownSegments(local))],
+        }),
+      )
+    ).next;
     if (v1 === undefined) throw new Error('nothing folded');
     expect(v1.state).toEqual({ log: ['b1', self(1), self(2), self(3)] });
 
@@ -175,14 +177,16 @@ describe('confirmVersion', () => {
     await putActor(local, [1, 2, 3].map(self), 3);
 
     // Device B, still at commandsVersion 0, folds first: our run stops at seq 2.
-    const v1 = await fold(
-      foldInput({
-        commands: host.config.commands,
-        commandsVersion: 0,
-        self: { deviceId: deviceB, acked: 0 },
-        segments: [segment(deviceB, 1, [{ at: now }]), ...(await ownSegments(local))],
-      }),
-    );
+    const v1 = (
+      await fold(
+        foldInput({
+          commands: host.config.commands,
+          commandsVersion: 0,
+          self: { deviceId: deviceB, acked: 0 },
+          segments: [segment(deviceB, 1, [{ at: now }]), ...(await ownSegments(local))],
+        }),
+      )
+    ).next;
     if (v1 === undefined) throw new Error('nothing folded');
     expect(v1.state).toEqual({ log: ['b1', self(1)] });
     await expect(confirmVersion(host, actorId, deviceId, v1)).resolves.toEqual({
@@ -206,15 +210,17 @@ describe('confirmVersion', () => {
       return named;
     });
     expect(selectRuns(v1, listing).runs.map(({ first, last }) => [first, last])).toEqual([[1, 3]]);
-    const v2 = await fold(
-      foldInput({
-        head: v1,
-        commands: host.config.commands,
-        commandsVersion: 1,
-        self: { deviceId, acked: 1 },
-        segments: await ownSegments(local),
-      }),
-    );
+    const v2 = (
+      await fold(
+        foldInput({
+          head: v1,
+          commands: host.config.commands,
+          commandsVersion: 1,
+          self: { deviceId, acked: 1 },
+          segments: await ownSegments(local),
+        }),
+      )
+    ).next;
     if (v2 === undefined) throw new Error('nothing folded');
     expect(v2.state).toEqual({ log: ['b1', ...[1, 2, 3].map(self)] });
     await expect(confirmVersion(host, actorId, deviceId, v2)).resolves.toEqual({
@@ -660,13 +666,15 @@ describe('confirmVersion', () => {
         message: { type: 'add', payload: { v: 'twin-2' } },
       },
     ]);
-    const v1 = await fold(
-      foldInput({
-        commands: host.config.commands,
-        self: { deviceId, acked: 0 },
-        segments: [twin],
-      }),
-    );
+    const v1 = (
+      await fold(
+        foldInput({
+          commands: host.config.commands,
+          self: { deviceId, acked: 0 },
+          segments: [twin],
+        }),
+      )
+    ).next;
     if (v1 === undefined) throw new Error('nothing folded');
     expect(v1.state).toEqual({ log: ['twin-1', 'twin-2'] });
     expect(v1.keys.get(self(1))?.[0]).toBe('fp:twin-1');
@@ -696,13 +704,15 @@ describe('confirmVersion', () => {
     const { db, deviceId, host } = local;
     // Nothing pending when the round fixed segments; the twin's seq 1 is listed alone and folds.
     await fixSegments(db, actorId, deviceId);
-    const v1 = await fold(
-      foldInput({
-        commands: host.config.commands,
-        self: { deviceId, acked: 0 },
-        segments: [segment(deviceId, 1, [{ at: now, key: 'twin-1' }])],
-      }),
-    );
+    const v1 = (
+      await fold(
+        foldInput({
+          commands: host.config.commands,
+          self: { deviceId, acked: 0 },
+          segments: [segment(deviceId, 1, [{ at: now, key: 'twin-1' }])],
+        }),
+      )
+    ).next;
     if (v1 === undefined) throw new Error('nothing folded');
     expect(v1.keys.get('twin-1')).toEqual(['fp:twin-1', deviceId, 1, now, 200]);
     // Meanwhile this device accepted its own seq 1.
@@ -725,16 +735,18 @@ describe('confirmVersion', () => {
     const row = outboxRow(deviceId, 1, now);
     await putRows(db, [row]);
     await fixSegments(db, actorId, deviceId);
-    const v1 = await fold(
-      foldInput({
-        commands: host.config.commands,
-        self: { deviceId, acked: 0 },
-        segments: [
-          segment(deviceB, 1, [{ at: now - 10, key: row.key, fingerprint: 'fp:b-request' }]),
-          ...(await ownSegments(local)),
-        ],
-      }),
-    );
+    const v1 = (
+      await fold(
+        foldInput({
+          commands: host.config.commands,
+          self: { deviceId, acked: 0 },
+          segments: [
+            segment(deviceB, 1, [{ at: now - 10, key: row.key, fingerprint: 'fp:b-request' }]),
+            ...(await ownSegments(local)),
+          ],
+        }),
+      )
+    ).next;
     if (v1 === undefined) throw new Error('nothing folded');
     const answer = v1.devices[deviceId]?.results['1'];
     expect(answer?.status).toBe(422);

@@ -4,6 +4,7 @@ import { stateEtag } from '../../../src/actor/stateEtag.ts';
 import type { Commands } from '../../../src/actor/command.ts';
 import type { Message } from '../../../src/actor/message.ts';
 import type { StoredAnswer } from '../../../src/http/answer.ts';
+import type { HeldBack } from '../../../src/http/types.ts';
 import { atClock, fold } from '../../../src/sync/fold.ts';
 import { encodeSegment, type Segment } from '../../../src/sync/segmentFile.ts';
 import { parseSegmentName, type SegmentName } from '../../../src/sync/segmentName.ts';
@@ -25,12 +26,29 @@ import {
 } from './support/builders.ts';
 import { keyRecord, keysOf } from './support/keys.ts';
 
-/** Folds and fails the test when there was nothing to fold. */
-async function mustFold(...args: Parameters<typeof foldInput>): Promise<VersionFile> {
-  const next = await fold(foldInput(...args));
+/** Folds and fails the test when there was nothing to fold; also returns what the fold held back. */
+async function mustFoldHolding(
+  ...args: Parameters<typeof foldInput>
+): Promise<[VersionFile, HeldBack[]]> {
+  const { next, heldBack } = await fold(foldInput(...args));
   if (next === undefined) throw new Error('expected a new version');
-  return next;
+  return [next, heldBack];
 }
+
+async function mustFold(...args: Parameters<typeof foldInput>): Promise<VersionFile> {
+  return (await mustFoldHolding(...args))[0];
+}
+
+/** What B's run at seq 2 (key b2) was held back as. */
+const heldB2 = (type: string, code: HeldBack['code'], commandsVersion = 0): HeldBack => ({
+  deviceId: deviceB,
+  own: false,
+  seq: 2,
+  key: 'b2',
+  type,
+  code,
+  commandsVersion,
+});
 
 /** Every acceptance time below is relative to this: a day before the fold's `now`. */
 const T0 = now - day;
@@ -571,7 +589,8 @@ describe('fold: rolling upgrades stop a run, never finalise (DESIGN.md §6b)', (
 
   it("stops B's run at a command the folder lacks: no answer, no key, B's later messages wait, A's fold", async () => {
     const { commands, runs } = syncCommands();
-    const next = await mustFold({ commands, segments: upgrade() });
+    const [next, heldBack] = await mustFoldHolding({ commands, segments: upgrade() });
+    expect(heldBack).toEqual([heldB2('refund', 'unknown-command')]);
     expect(logOf(next)).toEqual(['a1', 'b1', 'a2']);
     expect(runs.add).toBe(3);
     expect(next.devices[deviceA]).toMatchObject({ seq: 2, t: T0 + 40 });
@@ -581,13 +600,26 @@ describe('fold: rolling upgrades stop a run, never finalise (DESIGN.md §6b)', (
     expect(Object.keys(keyRecord(next.keys)).sort()).toEqual(['a1', 'a2', 'b1']);
   });
 
-  it('folds nothing when every new message waits for a newer folder', async () => {
+  it('folds nothing when every new message waits for a newer folder, and says what it held back', async () => {
     const head = version(1, { state: { log: ['x'] } });
     await expect(
       fold(
         foldInput({ head, segments: [segment(deviceB, 1, [{ at: T0, message: refund('b1') }])] }),
       ),
-    ).resolves.toBeUndefined();
+    ).resolves.toEqual({
+      next: undefined,
+      heldBack: [
+        {
+          deviceId: deviceB,
+          own: false,
+          seq: 1,
+          key: 'b1',
+          type: 'refund',
+          code: 'unknown-command',
+          commandsVersion: 0,
+        },
+      ],
+    });
   });
 
   it('lets a folder that has the command fold it afterwards, from inside the segment, with its answer', async () => {
@@ -650,12 +682,14 @@ describe('fold: rolling upgrades stop a run, never finalise (DESIGN.md §6b)', (
     b1.commandsVersion = 2;
     b2.commandsVersion = 3;
     b3.commandsVersion = 2;
-    const older = await mustFold({ commandsVersion: 2, segments });
+    const [older, heldBack] = await mustFoldHolding({ commandsVersion: 2, segments });
+    expect(heldBack).toEqual([heldB2('add', 'commands-newer', 3)]);
     expect(logOf(older)).toEqual(['a1', 'b1']);
     expect(older.devices[deviceB]?.seq).toBe(1);
     expect(Object.keys(keyRecord(older.keys)).sort()).toEqual(['a1', 'b1']);
     // A folder at 3 has what B ran, and folds the rest.
-    const newer = await mustFold({ head: older, commandsVersion: 3, segments });
+    const [newer, none] = await mustFoldHolding({ head: older, commandsVersion: 3, segments });
+    expect(none).toEqual([]);
     expect(logOf(newer)).toEqual(['a1', 'b1', 'b2', 'b3']);
     expect(newer.devices[deviceB]?.seq).toBe(3);
   });
@@ -679,7 +713,7 @@ describe('fold: rolling upgrades stop a run, never finalise (DESIGN.md §6b)', (
         return new Promise<never>(() => {});
       },
     };
-    const next = await mustFold({
+    const [next, heldBack] = await mustFoldHolding({
       commands: slow,
       turnTimeoutMs: 20,
       segments: [
@@ -692,6 +726,7 @@ describe('fold: rolling upgrades stop a run, never finalise (DESIGN.md §6b)', (
       ],
     });
     expect(slowRuns).toBe(1);
+    expect(heldBack).toEqual([heldB2('slow', 'turn-timeout')]);
     expect(runs.add).toBe(3);
     expect(logOf(next)).toEqual(['a1', 'b1', 'a2']);
     expect(next.devices[deviceB]?.seq).toBe(1);
@@ -705,7 +740,7 @@ describe('fold: rolling upgrades stop a run, never finalise (DESIGN.md §6b)', (
 
   it('stops the run at a command that returns no { state } (command-invalid), never finalising it', async () => {
     const { commands, runs } = syncCommands();
-    const next = await mustFold({
+    const [next, heldBack] = await mustFoldHolding({
       commands: { ...commands, broken: () => undefined as never },
       segments: [
         segment(deviceA, 1, [{ at: T0 + 10 }, { at: T0 + 40 }]),
@@ -716,6 +751,7 @@ describe('fold: rolling upgrades stop a run, never finalise (DESIGN.md §6b)', (
         ]),
       ],
     });
+    expect(heldBack).toEqual([heldB2('broken', 'command-invalid')]);
     expect(runs.add).toBe(3);
     expect(logOf(next)).toEqual(['a1', 'b1', 'a2']);
     expect(next.devices[deviceB]?.seq).toBe(1);
@@ -746,10 +782,11 @@ describe('fold: rolling upgrades stop a run, never finalise (DESIGN.md §6b)', (
 describe('fold: the new version', () => {
   it('returns undefined when there is nothing new', async () => {
     const head = version(4, { state: { log: ['x'] } });
-    await expect(fold(foldInput({ head }))).resolves.toBeUndefined();
+    const nothing = { next: undefined, heldBack: [] };
+    await expect(fold(foldInput({ head }))).resolves.toEqual(nothing);
     await expect(
       fold(foldInput({ head, segments: [{ ...segment(deviceA, 1, []), last: 0 }] })),
-    ).resolves.toBeUndefined();
+    ).resolves.toEqual(nothing);
   });
 
   it('is version head + 1 with the parent, nonce and updatedAt from now', async () => {
@@ -793,14 +830,16 @@ describe('fold: the new version', () => {
           segment(deviceC, 1, [{ at: T0 + 25, message: { type: '@task', payload: { n: 1 } } }]),
         ],
       });
-    const first = await fold(input());
-    const second = await fold(input());
+    const first = (await fold(input())).next;
+    const second = (await fold(input())).next;
     expect(first).toBeDefined();
     expect(second).toEqual(first);
-    expect(JSON.stringify(second)).toBe(JSON.stringify(first));
+    const plain = (next: VersionFile | undefined) =>
+      JSON.stringify(next === undefined ? next : { ...next, keys: keyRecord(next.keys) });
+    expect(plain(second)).toBe(plain(first));
     const again = input();
     const before = structuredClone({ head: again.head, segments: again.segments });
-    const third = await fold(again);
+    const third = (await fold(again)).next;
     expect({ head: again.head, segments: again.segments }).toEqual(before);
     // The output shares nothing mutable with the head: changing it leaves the head as it was.
     const mine = third?.devices[deviceA];

@@ -39,16 +39,18 @@ async function chain(
       };
     });
     seq[deviceId] = first + perRound - 1;
-    const draft = await fold(
-      foldInput({
-        head,
-        segments: [segment(deviceId, first, items)],
-        nonce: `nonce-${round + 1}`,
-        clock,
-        ...forgetting,
-        self: { deviceId, acked: 0 },
-      }),
-    );
+    const draft = (
+      await fold(
+        foldInput({
+          head,
+          segments: [segment(deviceId, first, items)],
+          nonce: `nonce-${round + 1}`,
+          clock,
+          ...forgetting,
+          self: { deviceId, acked: 0 },
+        }),
+      )
+    ).next;
     if (draft === undefined) throw new Error('nothing folded');
     const encoded = encodeVersion(atClock(draft, head, clock, forgetting), head, checkpointEvery);
     stored.push(encoded);

@@ -16,7 +16,7 @@ import {
 const day = 24 * 60 * 60 * 1000;
 /** The host's defaults (`remoteKeyTtlMs`, `retireAfterMs`, `checkpointEvery`). */
 const forgetting = { remoteKeyTtlMs: 30 * day, retireAfterMs: 30 * day };
-export const checkpointEvery = 1000;
+export const checkpointEvery = 2000;
 
 /** One claimed version as the remote stores it. */
 export interface StoredFile {

@@ -134,10 +134,36 @@ export function historyRows(runs: readonly HistoryRun[]): ResultRow[] {
         2,
         2.5,
       ),
+      row(
+        `  its chain's files at the longest (MB)`,
+        longestChain(run) / 2 ** 20,
+        run.contentAtCheckpoint / 2 ** 20,
+        'head content, at the checkpoint',
+        '≤ 2.5×',
+        2,
+        2.5,
+      ),
     );
   }
   for (const run of runs) rows.push(...format1Rows(run));
   return rows;
+}
+
+/**
+ * What a device joining just before the browser's checkpoint would have read
+ * of version files: the chain it joined (checkpoint and deltas) with every
+ * delta the rounds added to it, each as measured on the remote. The first
+ * pull's worst case, less its listings and probe.
+ */
+function longestChain(run: HistoryRun): number {
+  const added = [...run.warmUp, ...run.cycle]
+    .filter((round) => round.version < checkpointOf(run))
+    .reduce((sum, round) => sum + round.fileBytes, 0);
+  return run.chainAtJoin + added;
+}
+
+function checkpointOf(run: HistoryRun): number {
+  return run.cycle.find((round) => round.checkpoint)?.version ?? Infinity;
 }
 
 /** Format 2 (measured) beside format 1 (computed from the same history: DESIGN.md §5). */

@@ -78,7 +78,7 @@ const perRound = 10;
 /** Deltas after the checkpoint when the browser joins: it meets a chain begun, as a device joining any day would. */
 const chainAtJoin = 2;
 /** Enough for a whole cycle at the longest chain (`checkpointEvery`), its removal and the warm-up. */
-const maxRounds = 1200;
+const maxRounds = 2200;
 
 /** Folds the history in Node and writes it into the server's folder; run before the browser starts. */
 export async function buildHistory(remote: HistoryRemote, messages: number) {

@@ -48,7 +48,9 @@ export interface ActorHostOptions {
   /**
    * The longest chain of deltas after a checkpoint on the remote: a new device reads at most this
    * many files past the checkpoint. A checkpoint also comes once the chain's bytes would pass the
-   * checkpoint's ([checkpoints](https://github.com/actordav/actordav/blob/main/docs/PROTOCOL.md#when-a-writer-writes-a-checkpoint)). Default 1000.
+   * checkpoint's ([checkpoints](https://github.com/actordav/actordav/blob/main/docs/PROTOCOL.md#when-a-writer-writes-a-checkpoint)). Default 2000: a
+   * checkpoint holds every live key (about 75 bytes each), so a shorter chain makes every round pay
+   * for more of it; a longer one makes a new device's first pull take more requests.
    */
   checkpointEvery?: number;
   /**
@@ -83,7 +85,7 @@ export function normalizeOptions(options: ActorHostOptions = {}): HostConfig {
     remoteKeyTtlMs: options.remoteKeyTtlMs ?? 30 * 24 * 60 * 60 * 1000,
     retireAfterMs: options.retireAfterMs ?? 30 * 24 * 60 * 60 * 1000,
     commandsVersion: options.commandsVersion ?? 0,
-    checkpointEvery: options.checkpointEvery ?? 1000,
+    checkpointEvery: options.checkpointEvery ?? 2000,
     checkDeterminism: options.checkDeterminism ?? false,
   };
   // `.` and `..` segments would be folded away by URL parsing and never match.

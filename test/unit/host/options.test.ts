@@ -19,7 +19,7 @@ describe('normalizeOptions', () => {
       maxPendingPerActor: 1000,
       dbName: 'actordav',
       commandsVersion: 0,
-      checkpointEvery: 1000,
+      checkpointEvery: 2000,
       checkDeterminism: false,
     });
   });

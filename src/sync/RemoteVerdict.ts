@@ -2,6 +2,7 @@ import { isSyncError, type SyncError } from '../errors/SyncError.ts';
 import type { RemoteConfig } from '../webdav/remoteConfig.ts';
 import { probeForcedOff } from './probeForcedOff.ts';
 import { probeRemote, type ProbeResult } from './probeRemote.ts';
+import type { ProbeScratch } from './probeScratch.ts';
 
 /** What status shows of the remote's capability probe. */
 export type ProbeVerdict =
@@ -20,13 +21,15 @@ const failedTtlMs = 10 * 60 * 1000;
  */
 export class RemoteVerdict {
   readonly #remote: RemoteConfig;
+  readonly #scratch: ProbeScratch | undefined;
   #probe: Promise<void> | undefined;
   #result: ProbeResult | undefined;
   #failure: { error: SyncError; at: number } | undefined;
   #stale = false;
 
-  constructor(remote: RemoteConfig) {
+  constructor(remote: RemoteConfig, scratch?: ProbeScratch) {
     this.#remote = remote;
+    this.#scratch = scratch;
   }
 
   get current(): ProbeVerdict {
@@ -46,7 +49,7 @@ export class RemoteVerdict {
   check(deviceId: string): Promise<void> {
     if (probeForcedOff) return Promise.resolve();
     if (this.#isOld()) this.#probe = undefined;
-    this.#probe ??= probeRemote(this.#remote, deviceId).then(
+    this.#probe ??= probeRemote(this.#remote, deviceId, {}, this.#scratch).then(
       (result) => {
         this.#result = result;
         this.#failure = undefined;

@@ -7,6 +7,7 @@ import type { RemoteChoice } from '../webdav/remoteChoice.ts';
 import type { RemoteConfig } from '../webdav/remoteConfig.ts';
 import { remoteFork } from './checkHead.ts';
 import { confirmVersion } from './confirmVersion.ts';
+import { probeScratch } from './probeScratch.ts';
 import { RemoteVerdict, type ProbeVerdict } from './RemoteVerdict.ts';
 import { syncRound, type RoundMemory } from './syncRound.ts';
 import { heldBackWarner } from './heldBackWarning.ts';
@@ -122,7 +123,10 @@ export class SyncEngine {
   #verdict(remote: RemoteConfig): RemoteVerdict {
     let verdict = this.#verdicts.get(remote.url);
     if (verdict === undefined) {
-      verdict = new RemoteVerdict(remote);
+      verdict = new RemoteVerdict(
+        remote,
+        probeScratch(() => this.#host.db(), remote.url),
+      );
       this.#verdicts.set(remote.url, verdict);
     }
     return verdict;

@@ -4,6 +4,7 @@ import { davRequest, unexpected } from '../webdav/davRequest.ts';
 import { deleteCollection, type DeleteRetries } from '../webdav/deleteCollection.ts';
 import type { RemoteConfig } from '../webdav/remoteConfig.ts';
 import { listCollection } from './listCollection.ts';
+import type { ProbeScratch } from './probeScratch.ts';
 
 /** What the probe found on a remote that passed it. */
 export interface ProbeResult {
@@ -33,6 +34,9 @@ const races = 3;
  * 3 times (a server that checks and then renames fails this); and whether
  * `If-None-Match: *` is honoured.
  *
+ * With `scratch`, the folder is noted on this device while it exists, and
+ * folders an earlier probe left (its worker stopped) are removed first.
+ *
  * Resolves with what it found when the remote is safe. Rejects with
  * `remote-unsafe`, saying which check failed, when it is not; any other
  * SyncError means the probe was cut short (network, 5xx, a scratch folder
@@ -42,15 +46,28 @@ export async function probeRemote(
   remote: RemoteConfig,
   deviceId: string,
   retries: DeleteRetries = {},
+  scratch?: ProbeScratch,
 ): Promise<ProbeResult> {
+  if (scratch !== undefined) await removeLeftovers(remote, scratch, retries);
   const root = `.actordav-probe-${deviceId}-${crypto.randomUUID()}/`;
-  const made = await davRequest(remote, 'MKCOL', root);
-  if (made.status !== 201) throw unexpected('MKCOL', root, made);
+  await scratch?.made(root);
+  const made = await davRequest(remote, 'MKCOL', root).catch(async (error: unknown) => {
+    await scratch?.removed(root);
+    throw error;
+  });
+  if (made.status !== 201) {
+    await scratch?.removed(root);
+    throw unexpected('MKCOL', root, made);
+  }
+  const remove = async () => {
+    await deleteCollection(remote, root, retries);
+    await scratch?.removed(root);
+  };
   let ifNoneMatch: ProbeResult['ifNoneMatch'];
   try {
     ifNoneMatch = await runChecks(remote, root);
   } catch (error) {
-    const left = await deleteCollection(remote, root, retries).then(
+    const left = await remove().then(
       () => undefined,
       (cleanup: unknown) => cleanup,
     );
@@ -62,7 +79,7 @@ export async function probeRemote(
         });
   }
   try {
-    await deleteCollection(remote, root, retries);
+    await remove();
   } catch (left) {
     if (!isSyncError(left)) throw left;
     throw new SyncError(left.code, `The probe passed, but not its clean-up: ${left.message}`, {
@@ -70,6 +87,22 @@ export async function probeRemote(
     });
   }
   return { ifNoneMatch, checkedAt: Date.now() };
+}
+
+// One that cannot be removed now (the remote is down) stays noted for the next probe.
+async function removeLeftovers(
+  remote: RemoteConfig,
+  scratch: ProbeScratch,
+  retries: DeleteRetries,
+): Promise<void> {
+  for (const root of await scratch.leftovers()) {
+    try {
+      await deleteCollection(remote, root, retries);
+      await scratch.removed(root);
+    } catch (error) {
+      if (!isSyncError(error)) throw error;
+    }
+  }
 }
 
 async function runChecks(remote: RemoteConfig, root: string): Promise<ProbeResult['ifNoneMatch']> {

@@ -1,7 +1,10 @@
+import '../setup.ts';
 import { readdir } from 'node:fs/promises';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isSyncError } from '../../../src/errors/SyncError.ts';
+import { openDb } from '../../../src/store/openDb.ts';
 import { probeRemote } from '../../../src/sync/probeRemote.ts';
+import { probeScratch, type ProbeScratch } from '../../../src/sync/probeScratch.ts';
 import { normalizeRemote, type RemoteFetch } from '../../../src/webdav/remoteConfig.ts';
 import { startFaultProxy, type FaultProxy } from '../../servers/faultProxy.ts';
 import { startWebdavServer } from '../../servers/startWebdavServer.ts';
@@ -17,7 +20,10 @@ beforeAll(async () => {
   server = await startWebdavServer('embedded');
   proxy = await startFaultProxy({ target: server.url });
 });
-afterEach(() => proxy.clear());
+afterEach(() => {
+  proxy.clear();
+  vi.useRealTimers();
+});
 afterAll(async () => {
   await proxy.close();
   await server.stop();
@@ -139,5 +145,66 @@ describe('probeRemote', () => {
     for (const name of await scratchLeft()) {
       await fetch(new URL(`${name}/`, server.url), { method: 'DELETE' });
     }
+  });
+});
+
+describe('probeRemote: folders a stopped worker left', () => {
+  const minutes = 60 * 1000;
+
+  async function scratchFor(url: string): Promise<ProbeScratch> {
+    const db = await openDb(`probe-scratch-${crypto.randomUUID()}`);
+    return probeScratch(() => Promise.resolve(db), url);
+  }
+
+  /** What a worker stopped right after the probe's MKCOL leaves: the note and the folder. */
+  async function abandon(scratch: ProbeScratch, url: string, agoMs: number): Promise<string> {
+    const root = `.actordav-probe-${deviceA}-${crypto.randomUUID()}/`;
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() - agoMs);
+    await scratch.made(root);
+    vi.useRealTimers();
+    expect((await fetch(new URL(root, url), { method: 'MKCOL' })).status).toBe(201);
+    return root;
+  }
+
+  it('removes one left over 10 minutes ago, and leaves a recent one (a probe may still use it)', async () => {
+    const scratch = await scratchFor(server.url);
+    await abandon(scratch, server.url, 11 * minutes);
+    const recent = await abandon(scratch, server.url, 1 * minutes);
+    await probeRemote(through(server.url), deviceA, quick, scratch);
+    expect(await scratchLeft()).toEqual([recent.slice(0, -1)]);
+    expect(await scratch.leftovers()).toEqual([]);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 11 * minutes);
+    expect(await scratch.leftovers()).toEqual([recent]);
+    vi.useRealTimers();
+    await fetch(new URL(recent, server.url), { method: 'DELETE' });
+  });
+
+  it('keeps the note of a folder it could not remove, and a later probe removes it', async () => {
+    const scratch = await scratchFor(proxy.url);
+    const removeFault = proxy.inject({ fault: 'serverError', method: 'DELETE' });
+    const failed = await verdictOf(probeRemote(through(proxy.url), deviceA, quick, scratch));
+    expect(failed.message).toMatch(/is left on the remote/);
+    removeFault();
+    expect(await scratchLeft()).toHaveLength(1);
+
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 11 * minutes);
+    expect(await scratch.leftovers()).toHaveLength(1);
+    await probeRemote(through(proxy.url), deviceA, quick, scratch);
+    expect(await scratchLeft()).toEqual([]);
+    expect(await scratch.leftovers()).toEqual([]);
+  });
+
+  it('notes nothing when the MKCOL fails', async () => {
+    const scratch = await scratchFor(proxy.url);
+    proxy.inject({ fault: 'serverError', method: 'MKCOL', times: 1 });
+    expect((await verdictOf(probeRemote(through(proxy.url), deviceA, quick, scratch))).code).toBe(
+      'remote-server-error',
+    );
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 11 * minutes);
+    expect(await scratch.leftovers()).toEqual([]);
   });
 });

@@ -130,17 +130,21 @@ export function decodeFormat1(n: number, value: unknown): VersionFile {
   if (!isObject(file.devices) || !Object.values(file.devices).every(isDeviceEntry)) {
     throw broken('malformed devices');
   }
-  if (!isObject(file.keys) || !Object.values(file.keys).every(isKeyEntry))
-    throw broken('malformed keys');
+  if (!isObject(file.keys)) throw broken('malformed keys');
   if (file.clock !== undefined && !Number.isFinite(file.clock)) throw broken('malformed clock');
-  const version = file as Format1 & { keys: Record<string, KeyEntry> };
+  const version = file as Format1 & { keys: Record<string, unknown> };
+  const keys = Object.entries(version.keys).map(([key, entry]): [string, KeyEntry] => {
+    if (isKeyEntry(entry)) return [key, entry];
+    if (!isShortKeyEntry(entry)) throw broken('malformed keys');
+    return [key, lengthen(entry, version, broken)];
+  });
   return {
     version: n,
     parent: n - 1,
     nonce: version.nonce,
     state: version.state,
     devices: version.devices,
-    keys: KeyRegistry.fromEntries(Object.entries(version.keys)),
+    keys: KeyRegistry.fromEntries(keys),
     ...(version.clock === undefined ? {} : { clock: version.clock }),
     updatedAt: typeof version.updatedAt === 'string' ? version.updatedAt : '',
   };
@@ -170,15 +174,43 @@ export function isAnswer(value: unknown): boolean {
   );
 }
 
-function isKeyEntry(value: unknown): boolean {
+/**
+ * A key as DESIGN.md §5 describes format 1, `[fingerprint, deviceId, seq]`,
+ * with what this project's format 1 adds: folded at the version's clock
+ * (its `updatedAt` without one), so it is kept a full term from there, and
+ * the status of its answer where the version still carries it, else 200.
+ */
+function lengthen(
+  [fingerprint, deviceId, seq]: ShortKeyEntry,
+  version: Omit<VersionFile, 'keys'>,
+  broken: (why: string) => SyncError,
+): KeyEntry {
+  const foldedAt = version.clock ?? Date.parse(version.updatedAt);
+  if (!Number.isFinite(foldedAt)) throw broken('keys without foldedAt and no clock or updatedAt');
+  const status = version.devices[deviceId]?.results[String(seq)]?.status ?? 200;
+  return [fingerprint, deviceId, seq, foldedAt, status];
+}
+
+type ShortKeyEntry = [fingerprint: string, deviceId: string, seq: number];
+
+function isShortKeyEntry(value: unknown): value is ShortKeyEntry {
+  return startsLikeKeyEntry(value, 3);
+}
+
+function isKeyEntry(value: unknown): value is KeyEntry {
+  return (
+    startsLikeKeyEntry(value, 5) && typeof value[3] === 'number' && typeof value[4] === 'number'
+  );
+}
+
+// `[fingerprint, deviceId, seq, …]` of `length` elements.
+function startsLikeKeyEntry(value: unknown, length: number): value is unknown[] {
   return (
     Array.isArray(value) &&
-    value.length === 5 &&
+    value.length === length &&
     typeof value[0] === 'string' &&
     typeof value[1] === 'string' &&
-    typeof value[2] === 'number' &&
-    typeof value[3] === 'number' &&
-    typeof value[4] === 'number'
+    typeof value[2] === 'number'
   );
 }
 

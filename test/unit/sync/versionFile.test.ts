@@ -155,7 +155,8 @@ describe('decodeVersion', () => {
   });
 
   it.each<[string, unknown]>([
-    ['three fields', ['fp', deviceA, 1]],
+    ['two fields', ['fp', deviceA]],
+    ['three fields with a string seq', ['fp', deviceA, '1']],
     ['four fields (the earlier format, without a status)', ['fp', deviceA, 1, now]],
     ['six fields', ['fp', deviceA, 1, now, 200, 0]],
     ['a string seq', ['fp', deviceA, '1', now, 200]],
@@ -178,6 +179,28 @@ describe('decodeVersion', () => {
       a1: ['fp', deviceA, 1, now, 200],
       b4: ['fp-b', deviceB, 4, now - 1, 409],
     });
+  });
+
+  it('accepts DESIGN.md §5 entries [fingerprint, deviceId, seq]: folded at the clock, with the carried status', () => {
+    const short = (clock?: number) =>
+      spoiled((file) => {
+        const keys = file['keys'] as Record<string, unknown>;
+        keys['a1'] = ['fp', deviceA, 1];
+        keys['b3'] = ['fp-b', deviceB, 3];
+        if (clock !== undefined) file['clock'] = clock;
+      });
+    // A's answer 1 is carried (200); B's 3 is not, so it counts as done.
+    expect(keyRecord(decodeVersion(7, short(now + 5)).keys)).toEqual({
+      a1: ['fp', deviceA, 1, now + 5, 200],
+      b3: ['fp-b', deviceB, 3, now + 5, 200],
+    });
+    // Without a clock, the version's updatedAt.
+    expect(keyRecord(decodeVersion(7, short()).keys)['b3']).toEqual(['fp-b', deviceB, 3, now, 200]);
+    const undated = spoiled((file) => {
+      (file['keys'] as Record<string, unknown>)['a1'] = ['fp', deviceA, 1];
+      file['updatedAt'] = 'yesterday';
+    });
+    expect(rejection(7, undated)).toMatch(/keys without foldedAt/);
   });
 
   it('refuses keys that are not an object', () => {

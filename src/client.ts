@@ -44,7 +44,7 @@ export type { ExecuteArgs, TypedExecute, UntypedExecute } from './client/createA
 export type { CommandName, PayloadOf, ResultOf } from './client/commandTypes.ts';
 export type { Commands } from './actor/command.ts';
 export type { ActorReceipt, ActorStatus, StateSnapshot } from './client/ActorViews.ts';
-export type { RemoteStatus, SyncProblem } from './http/types.ts';
+export type { HeldBack, RemoteStatus, SyncProblem } from './http/types.ts';
 export type { PendingActor, PendingOperation } from './client/PendingOperation.ts';
 export type { ActorEventListener } from './client/EventHub.ts';
 export {

@@ -17,6 +17,7 @@ export type {
   ActorAnswer,
   ActorReceipt,
   ActorStatus,
+  HeldBack,
   MessageBody,
   Problem,
   RemoteStatus,

@@ -53,13 +53,16 @@ async function newestKey(tab: Page, before: string | null, n = 1): Promise<strin
   return key;
 }
 
-/** The key on the newest answer now, if any. */
-const lastKey = (tab: Page) =>
-  tab
-    .locator('#answers li[data-key]')
-    .first()
-    .getAttribute('data-key', { timeout: 100 })
-    .catch(() => null);
+/**
+ * The key on the newest answer now, if any. Counted first rather than read with a short timeout:
+ * a slow engine (Firefox on a busy CI machine) ran past 100 ms and got null, and the next order's
+ * key was then taken from the answer already on top.
+ */
+async function lastKey(tab: Page): Promise<string | null> {
+  const answers = tab.locator('#answers li[data-key]');
+  if ((await answers.count()) === 0) return null;
+  return answers.first().getAttribute('data-key');
+}
 
 const order = (tab: Page, barista: string, key: string) =>
   tab.locator(`article[data-barista="${barista}"] li[data-key="${key}"]`);

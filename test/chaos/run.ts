@@ -489,6 +489,7 @@ async function main(): Promise<number> {
       `faults:            ${[...faultKinds, 'raceMove' as FaultKind].map((kind) => `${kind} ${faults[kind]}`).join(', ')}`,
       `racing server:     ${raceRounds} rounds, ${faults.raceMove} racing MOVEs, ${proxy.doubleWins} double wins; probe refused it (remote-unsafe) while racing: ${unsafeWhileRacing.join(', ')}; refused while not racing (30 s after a race): ${failures.unsafeAfterRace.length}; races ended ${racesEnded}; stuck verdicts nudged while converging ${verdictNudges}`,
       `sync failures:     ${failures.describe()}`,
+      ...[...failures.unexplained].map(([code, first]) => `  first ${code}: ${first}`),
       `removal:           ${gc.versionFolders} version folders, ${gc.tombstones} tombstoned (gone.json); live ${gc.checkpoints} checkpoints, ${gc.deltas} deltas; ${gc.segments} log segments left (checkpointEvery ${checkpointEvery})`,
       `lost:              ${oracle.lost.length + refunds.lost.length}`,
       `doubled:           ${oracle.doubled.length + refunds.miscounted.length}`,

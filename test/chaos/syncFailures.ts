@@ -7,6 +7,14 @@ import type { DeviceName } from './plan.ts';
  */
 const raceTailMs = 30_000;
 
+/** What the injected faults cause: a dropped or refused connection, a 5xx, a racing MOVE refused. */
+const faultCodes = new Set([
+  'remote-unreachable',
+  'remote-server-error',
+  'remote-timeout',
+  'remote-unsafe',
+]);
+
 /**
  * Every failed sync round the devices broadcast, sorted by when the server raced: a racing
  * server must be refused by the probe (`remote-unsafe`) while it races, and trusted again once
@@ -19,6 +27,8 @@ export class SyncFailureLog {
   readonly unsafeWhileRacing = new Map<DeviceName, number>();
   /** `remote-unsafe` heard with no race on (30 s after one ended): a verdict stuck, or a false one. */
   readonly unsafeAfterRace: string[] = [];
+  /** The first message of each code a fault does not explain, to read what went wrong. */
+  readonly unexplained = new Map<string, string>();
   /** Actors a device saw `remote-fork` for, with the first message. */
   readonly forks = new Map<string, string>();
   #racing = false;
@@ -46,6 +56,9 @@ export class SyncFailureLog {
     const codes = this.codes.get(device) ?? new Map<string, number>();
     this.codes.set(device, codes);
     codes.set(failure.code, (codes.get(failure.code) ?? 0) + 1);
+    if (!faultCodes.has(failure.code) && !this.unexplained.has(failure.code)) {
+      this.unexplained.set(failure.code, `${device}:${failure.actor} ${failure.message}`);
+    }
     if (failure.code === 'remote-fork' && !this.forks.has(failure.actor)) {
       this.forks.set(failure.actor, `${device} saw remote-fork: ${failure.message}`);
     }

@@ -1,6 +1,7 @@
 import { isUnanswered, SyncError } from '../errors/SyncError.ts';
 import { davRequest, unexpected } from '../webdav/davRequest.ts';
 import { deleteCollection } from '../webdav/deleteCollection.ts';
+import { makeOwnCollection } from '../webdav/makeOwnCollection.ts';
 import type { RemoteConfig } from '../webdav/remoteConfig.ts';
 import { ensureLayout, parentMissing } from './ensureCollections.ts';
 import { claimedNonce } from './claimedNonce.ts';
@@ -66,12 +67,12 @@ export async function claimVersion(
 }
 
 async function makeStaging(remote: RemoteConfig, actorId: string, staging: string): Promise<void> {
-  let made = await davRequest(remote, 'MKCOL', staging);
+  let made = await makeOwnCollection(remote, staging);
   if (parentMissing(made)) {
     // The actor's layout was made once, and since removed (a wiped or restored remote): `v/` is gone as well,
     // and a MOVE into it would fail like a lost race, round after round.
     await ensureLayout(remote, actorId);
-    made = await davRequest(remote, 'MKCOL', staging);
+    made = await makeOwnCollection(remote, staging);
   }
   if (made.status !== 201) throw unexpected('MKCOL', staging, made);
 }

@@ -2,6 +2,7 @@ import { isSyncError, SyncError } from '../errors/SyncError.ts';
 import { readRemoteFile } from '../webdav/readRemoteFile.ts';
 import { davRequest, unexpected } from '../webdav/davRequest.ts';
 import { deleteCollection, type DeleteRetries } from '../webdav/deleteCollection.ts';
+import { makeOwnCollection } from '../webdav/makeOwnCollection.ts';
 import type { RemoteConfig } from '../webdav/remoteConfig.ts';
 import { listCollection } from './listCollection.ts';
 import type { ProbeScratch } from './probeScratch.ts';
@@ -51,7 +52,7 @@ export async function probeRemote(
   if (scratch !== undefined) await removeLeftovers(remote, scratch, retries);
   const root = `.actordav-probe-${deviceId}-${crypto.randomUUID()}/`;
   await scratch?.made(root);
-  const made = await davRequest(remote, 'MKCOL', root).catch(async (error: unknown) => {
+  const made = await makeOwnCollection(remote, root).catch(async (error: unknown) => {
     await scratch?.removed(root);
     throw error;
   });
@@ -173,7 +174,7 @@ async function checkRace(remote: RemoteConfig, root: string, race: number): Prom
 }
 
 async function folder(remote: RemoteConfig, path: string, name: string, body: string) {
-  const made = await davRequest(remote, 'MKCOL', path);
+  const made = await makeOwnCollection(remote, path);
   if (made.status !== 201) throw unexpected('MKCOL', path, made);
   const put = await davRequest(remote, 'PUT', `${path}${name}`, { body });
   if (!put.ok) throw unexpected('PUT', `${path}${name}`, put);

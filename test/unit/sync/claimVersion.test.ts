@@ -7,6 +7,7 @@ import { encodeVersion } from '../../../src/sync/storedVersion.ts';
 import { genesisVersion } from '../../../src/sync/versionFile.ts';
 import { normalizeRemote, type RemoteFetch } from '../../../src/webdav/remoteConfig.ts';
 import type { FaultKind } from '../../servers/faultProxy.ts';
+import { resentMkcol } from '../support/resentMkcol.ts';
 import { embeddedBehindProxy } from './support/embeddedBehindProxy.ts';
 import { deviceA, deviceB, version } from './support/builders.ts';
 import { racingClaims } from './support/racingClaims.ts';
@@ -102,6 +103,14 @@ describe('claimVersion (DESIGN.md §6.4)', () => {
       `MOVE ${staging}`,
       `GET /${actor}/v/000000000001/claim.json`,
     ]);
+  });
+
+  it('claims when the browser sent the staging MKCOL again after its answer was lost (405)', async () => {
+    const actor = await newActor();
+    const claimed = await claim(through(dav.server.url, resentMkcol), actor, 'resent');
+    expect(claimed?.nonce).toBe('resent');
+    expect(await versionOnDisk(dav.server.dataDir, 1, actor)).toEqual(claimed);
+    expect(await stagingOnDisk(dav.server.dataDir, actor)).toEqual([]);
   });
 
   it('makes the actor’s staging/ first when it is missing', async () => {

@@ -9,6 +9,7 @@ import { normalizeRemote, type RemoteFetch } from '../../../src/webdav/remoteCon
 import { startFaultProxy, type FaultProxy } from '../../servers/faultProxy.ts';
 import { startWebdavServer } from '../../servers/startWebdavServer.ts';
 import type { WebdavServer } from '../../servers/WebdavServer.ts';
+import { resentMkcol } from '../support/resentMkcol.ts';
 import { deviceA } from './support/builders.ts';
 
 let server: WebdavServer;
@@ -95,6 +96,24 @@ describe('probeRemote', () => {
       await mounted.close();
     }
     expect(await scratchLeft()).toEqual([]);
+  });
+
+  it('passes when the browser sent each MKCOL again after its answer was lost (405)', async () => {
+    const remote = normalizeRemote({ url: server.url, fetch: resentMkcol });
+    expect((await probeRemote(remote, deviceA, quick)).ifNoneMatch).toBe('honoured');
+    expect(await scratchLeft()).toEqual([]);
+  });
+
+  it('still says which MKCOL a server refuses outright (405, nothing made)', async () => {
+    const refusing: RemoteFetch = (input, init) =>
+      init.method === 'MKCOL'
+        ? Promise.resolve(new Response('no', { status: 405 }))
+        : fetch(input, init);
+    const verdict = await verdictOf(
+      probeRemote(normalizeRemote({ url: server.url, fetch: refusing }), deviceA, quick),
+    );
+    expect(verdict).toMatchObject({ code: 'remote-protocol' });
+    expect(verdict.message).toMatch(/^MKCOL \.actordav-probe-.*: unexpected 405$/);
   });
 
   it('passes, but says so, a server that ignores If-None-Match', async () => {

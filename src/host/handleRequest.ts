@@ -10,7 +10,7 @@ import { liveReceipt } from '../store/receipts.ts';
 import type { SyncEngine } from '../sync/SyncEngine.ts';
 import type { HostConfig } from './options.ts';
 import { readResource, type ReadHost } from './readResource.ts';
-import type { ReceiptLookups } from './ReceiptLookups.ts';
+import type { Arrival, ReceiptLookups } from './ReceiptLookups.ts';
 import { toMessage } from './toMessage.ts';
 import type { KeepAlive } from './workerScope.ts';
 
@@ -21,7 +21,7 @@ import type { KeepAlive } from './workerScope.ts';
  */
 export interface RequestHost extends ReadHost {
   config: Pick<HostConfig, 'scope' | 'maxBodyBytes' | 'commands' | 'confirmTimeoutMs'>;
-  lookups: Pick<ReceiptLookups, 'lookUp'>;
+  lookups: Pick<ReceiptLookups, 'arrive'>;
   mailbox: Pick<Mailbox, 'submit'>;
   /** Present when a remote is configured. */
   sync: (NonNullable<ReadHost['sync']> & Pick<SyncEngine, 'waitForConfirmation'>) | undefined;
@@ -56,20 +56,23 @@ export async function handleRequest(
     if (key === undefined) {
       throw new ActorError('key-missing', 'Send an Idempotency-Key header or query parameter');
     }
-    const body = await readJsonBody(request, config.maxBodyBytes);
-    const message = toMessage(
-      route.resource,
-      body.value,
-      request.headers.get('if-match'),
-      config.commands,
-    );
-    const print = await fingerprint(request.method, url.pathname, message.ifMatch, body.bytes);
-    const delivery = await host.lookups.lookUp(route.actorId, key, (stored) => {
-      if (stored === undefined) {
-        return host.mailbox.submit({ actorId: route.actorId, key, fingerprint: print, message });
-      }
-      if (stored.fingerprint !== print) throw new ActorError('key-reused');
-      return { answer: stored.answer, replayed: true, seq: stored.seq };
+    const { resource } = route;
+    const delivery = await inLine(host.lookups.arrive(route.actorId), async (arrival) => {
+      const body = await readJsonBody(request, config.maxBodyBytes);
+      const message = toMessage(
+        resource,
+        body.value,
+        request.headers.get('if-match'),
+        config.commands,
+      );
+      const print = await fingerprint(request.method, url.pathname, message.ifMatch, body.bytes);
+      return arrival.lookUp(key, (stored) => {
+        if (stored === undefined) {
+          return host.mailbox.submit({ actorId: route.actorId, key, fingerprint: print, message });
+        }
+        if (stored.fingerprint !== print) throw new ActorError('key-reused');
+        return { answer: stored.answer, replayed: true, seq: stored.seq };
+      });
     });
     if (delivery.replayed || host.sync === undefined) {
       return toResponse(delivery.answer, delivery.replayed);
@@ -80,6 +83,15 @@ export async function handleRequest(
     );
   } catch (error) {
     return toResponse(problemAnswer(error, url.pathname));
+  }
+}
+
+// A request refused before the mailbox (a bad body, an unknown command) leaves the line it took.
+async function inLine<T>(arrival: Arrival, work: (arrival: Arrival) => Promise<T>): Promise<T> {
+  try {
+    return await work(arrival);
+  } finally {
+    arrival.leave();
   }
 }
 

@@ -22,13 +22,13 @@ function lookups(
 describe('ReceiptLookups', () => {
   it('looks the key up when this worker does not lease the actor', async () => {
     const { lookups: subject, run } = lookups(false, () => Promise.resolve(receipt));
-    await expect(subject.lookUp('a', 'k', (stored) => stored)).resolves.toBe(receipt);
+    await expect(subject.arrive('a').lookUp('k', (stored) => stored)).resolves.toBe(receipt);
     expect(run).toHaveBeenCalledTimes(1);
   });
 
   it('skips the lookup while the actor is leased and no earlier request still looks up', async () => {
     const { lookups: subject, run } = lookups(true, () => Promise.resolve(receipt));
-    await expect(subject.lookUp('a', 'k', (stored) => stored)).resolves.toBeUndefined();
+    await expect(subject.arrive('a').lookUp('k', (stored) => stored)).resolves.toBeUndefined();
     expect(run).not.toHaveBeenCalled();
   });
 
@@ -43,16 +43,42 @@ describe('ReceiptLookups', () => {
       },
     );
     const order: string[] = [];
-    const earlier = subject.lookUp('a', 'k1', () => order.push('k1'));
+    const earlier = subject.arrive('a').lookUp('k1', () => order.push('k1'));
     leased = true;
-    const later = subject.lookUp('a', 'k2', () => order.push('k2'));
+    const later = subject.arrive('a').lookUp('k2', () => order.push('k2'));
     first.resolve();
     await Promise.all([earlier, later]);
     expect(order).toEqual(['k1', 'k2']);
     expect(run).toHaveBeenCalledTimes(2);
     // Once nothing is open, a leased actor skips again.
-    await subject.lookUp('a', 'k3', () => order.push('k3'));
+    await subject.arrive('a').lookUp('k3', () => order.push('k3'));
     expect(run).toHaveBeenCalledTimes(2);
+  });
+
+  it('keeps the order requests arrived in, not the order they finish reading their bodies', async () => {
+    const { lookups: subject } = lookups(false, () => Promise.resolve(undefined));
+    const order: string[] = [];
+    // The first still reads a big body when the second, small one is ready to look up.
+    const first = subject.arrive('a');
+    const second = subject.arrive('a');
+    const later = second.lookUp('k2', () => order.push('k2'));
+    await settle(5);
+    expect(order).toEqual([]);
+    await first.lookUp('k1', () => order.push('k1'));
+    await later;
+    expect(order).toEqual(['k1', 'k2']);
+  });
+
+  it('lets later requests go when an earlier one is refused before the mailbox', async () => {
+    const { lookups: subject } = lookups(true, () => Promise.resolve(undefined));
+    const refused = subject.arrive('a');
+    const order: string[] = [];
+    const later = subject.arrive('a').lookUp('k2', () => order.push('k2'));
+    refused.leave();
+    await later;
+    expect(order).toEqual(['k2']);
+    // Nobody is in line any more: a leased actor skips the lookup again, at once.
+    expect(await subject.arrive('a').lookUp('k3', (stored) => stored)).toBeUndefined();
   });
 
   it('keeps the order when a read in the middle fails', async () => {
@@ -63,9 +89,9 @@ describe('ReceiptLookups', () => {
       return undefined;
     });
     const order: string[] = [];
-    const first = subject.lookUp('a', 'k1', () => order.push('k1'));
-    const failing = subject.lookUp('a', 'k2', () => order.push('k2'));
-    const third = subject.lookUp('a', 'k3', () => order.push('k3'));
+    const first = subject.arrive('a').lookUp('k1', () => order.push('k1'));
+    const failing = subject.arrive('a').lookUp('k2', () => order.push('k2'));
+    const third = subject.arrive('a').lookUp('k3', () => order.push('k3'));
     const failed = expect(failing).rejects.toThrow('read failed');
     await settle(5);
     slow.resolve();

@@ -6,9 +6,9 @@ import type { FetchEventLike } from '../../../src/host/workerScope.ts';
 import { fingerprint } from '../../../src/idempotency/fingerprint.ts';
 import { Mailbox } from '../../../src/mailbox/Mailbox.ts';
 import { dumpStores } from '../support/database.ts';
-import { settle } from '../support/deferred.ts';
+import { deferred, settle } from '../support/deferred.ts';
 import { testCommands, testHost } from '../support/host.ts';
-import { actorRequest, json, snapshot } from '../support/requests.ts';
+import { actorRequest, json, origin, snapshot } from '../support/requests.ts';
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -351,6 +351,38 @@ describe('concurrency through the mailbox', () => {
     expect((await Promise.all(responses)).map((r) => r.status)).toEqual(values.map(() => 200));
     const { actors } = await dumpStores(dbName);
     expect(actors[0]?.state).toMatchObject({ log: values });
+  });
+
+  it('keeps arrival order when an earlier request’s body arrives after a later one’s', async () => {
+    const { commands } = testCommands();
+    const { host, send, dbName } = testHost({ commands });
+    const slowBody = deferred();
+    const bytes = new TextEncoder().encode(JSON.stringify({ type: 'record', value: 'first' }));
+    const stream = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        await slowBody.promise;
+        controller.enqueue(bytes);
+        controller.close();
+      },
+    });
+    const first = host.handle(
+      new Request(`${origin}/actors/slow-body/execute`, {
+        method: 'POST',
+        headers: { 'idempotency-key': 'first', 'content-type': 'application/json' },
+        body: stream,
+        duplex: 'half',
+      } as RequestInit),
+    );
+    await settle(5);
+    const second = send('POST', '/actors/slow-body/execute', {
+      key: 'second',
+      body: { type: 'record', value: 'second' },
+    });
+    await settle(20);
+    slowBody.resolve();
+    expect((await Promise.all([first, second])).map((r) => r.status)).toEqual([200, 200]);
+    const { actors } = await dumpStores(dbName);
+    expect(actors[0]?.state).toMatchObject({ log: ['first', 'second'] });
   });
 
   it('answers 503 with Retry-After past maxPendingPerActor, stores nothing for it, and frees the key', async () => {

@@ -1,3 +1,4 @@
+import { remotePaths } from '../../src/sync/remotePaths.ts';
 import { applyDelta, decodeStored } from '../../src/sync/storedVersion.ts';
 import type { VersionFile } from '../../src/sync/versionFile.ts';
 import { listCollection, readRemoteFile } from './remoteDav.ts';
@@ -20,17 +21,17 @@ export interface RemoteCount {
 export function remoteOrderCounter(browseUrl: string) {
   const known = new Map<string, VersionFile>();
   const rootPath = new URL(browseUrl).pathname;
-  const folder = (actorId: string, n: number) =>
-    `${browseUrl}${actorId}/v/${String(n).padStart(12, '0')}/`;
+  const stateFile = (actorId: string, n: number) =>
+    `${browseUrl}${remotePaths.versionFile(actorId, n)}`;
 
   const readVersion = async (actorId: string, n: number): Promise<VersionFile> => {
-    const stored = decodeStored(n, await readRemoteFile(`${folder(actorId, n)}state.json`));
+    const stored = decodeStored(n, await readRemoteFile(stateFile(actorId, n)));
     if (stored.kind === 'checkpoint') return stored.version;
     const cached = known.get(actorId);
     const chainStart = cached?.chain?.base === stored.file.base && cached.version < n;
     let version = chainStart ? cached : await readVersion(actorId, stored.file.base);
     for (let k = version.version + 1; k < n; k++) {
-      const between = decodeStored(k, await readRemoteFile(`${folder(actorId, k)}state.json`));
+      const between = decodeStored(k, await readRemoteFile(stateFile(actorId, k)));
       if (between.kind !== 'delta') throw new Error(`version ${k} is no delta`);
       version = applyDelta(version, between.file, between.bytes);
     }

@@ -43,8 +43,9 @@ export class KeyRegistry {
     return new KeyRegistry([], -Infinity);
   }
 
-  static fromEntries(entries: Iterable<readonly [string, KeyEntry]>): KeyRegistry {
-    const layer = toLayer(new Map(entries));
+  /** A registry of `entries` as one layer; like {@link with}, it keeps the map itself, not a copy. */
+  static of(entries: ReadonlyMap<string, KeyEntry>): KeyRegistry {
+    const layer = toLayer(entries);
     return new KeyRegistry(layer === undefined ? [] : [layer], -Infinity);
   }
 
@@ -59,10 +60,11 @@ export class KeyRegistry {
   /** Every live key, once; a key registered again after it was forgotten is its newer entry. */
   *entries(): Generator<[string, KeyEntry]> {
     for (const [i, layer] of this.#layers.entries()) {
+      const above = this.#layers.slice(i + 1);
       for (const [key, entry] of layer.entries) {
         if (entry[3] <= this.floor) continue;
         // A key in a higher layer was forgotten here and registered again, so this entry is dead anyway.
-        if (this.#layers.slice(i + 1).some((above) => above.entries.has(key))) continue;
+        if (above.some((higher) => higher.entries.has(key))) continue;
         yield [key, entry];
       }
     }

@@ -145,16 +145,15 @@ export async function fold(input: FoldInput): Promise<Folded> {
   if (folded === 0) return { next: undefined, heldBack };
   const self = devices[input.self.deviceId];
   if (self !== undefined) self.acked = Math.max(self.acked, input.self.acked);
-  const next: VersionFile = {
+  const next: Omit<VersionFile, 'keys'> = {
     version: head.version + 1,
     parent: head.version,
     nonce: input.nonce,
     state: current.state,
     devices: dropAcknowledged(devices),
-    keys: head.keys.with(added),
     updatedAt: '',
   };
-  return { next: atClock(next, head, input.clock, input), heldBack };
+  return { next: stampAt(next, head, added, input.clock, input), heldBack };
 }
 
 /** What {@link atClock} forgets by. */
@@ -179,11 +178,23 @@ export function atClock(
   next: VersionFile,
   head: VersionFile,
   clock: number,
+  forgetting: Forgetting,
+): VersionFile {
+  return stampAt(next, head, next.keys.addedTo(head.keys), clock, forgetting);
+}
+
+// `next` with the keys `added` to the head's registered at the clock: the fold's keys go straight onto
+// the head's registry, with no registry of the fold's own made only to be stamped again.
+function stampAt(
+  next: Omit<VersionFile, 'keys'>,
+  head: VersionFile,
+  added: ReadonlyMap<string, KeyEntry>,
+  clock: number,
   { remoteKeyTtlMs, retireAfterMs }: Forgetting,
 ): VersionFile {
   const at = Math.max(clock, versionClock(head));
   const stamped = new Map<string, KeyEntry>();
-  for (const [key, entry] of next.keys.addedTo(head.keys)) {
+  for (const [key, entry] of added) {
     stamped.set(key, [entry[0], entry[1], entry[2], at, entry[4]]);
   }
   const keys = head.keys.with(stamped, at - remoteKeyTtlMs);

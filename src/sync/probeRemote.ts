@@ -52,18 +52,15 @@ export async function probeRemote(
   if (scratch !== undefined) await removeLeftovers(remote, scratch, retries);
   const root = `.actordav-probe-${deviceId}-${crypto.randomUUID()}/`;
   await scratch?.made(root);
-  const made = await makeOwnCollection(remote, root).catch(async (error: unknown) => {
-    await scratch?.removed(root);
-    throw error;
-  });
-  if (made.status !== 201) {
-    await scratch?.removed(root);
-    throw unexpected('MKCOL', root, made);
+  let made: Response | undefined;
+  try {
+    made = await makeOwnCollection(remote, root);
+  } finally {
+    // Nothing was made: no folder to note.
+    if (made?.status !== 201) await scratch?.removed(root);
   }
-  const remove = async () => {
-    await deleteCollection(remote, root, retries);
-    await scratch?.removed(root);
-  };
+  if (made.status !== 201) throw unexpected('MKCOL', root, made);
+  const remove = () => removeScratch(remote, root, retries, scratch);
   let ifNoneMatch: ProbeResult['ifNoneMatch'];
   try {
     ifNoneMatch = await runChecks(remote, root);
@@ -98,12 +95,21 @@ async function removeLeftovers(
 ): Promise<void> {
   for (const root of await scratch.leftovers()) {
     try {
-      await deleteCollection(remote, root, retries);
-      await scratch.removed(root);
+      await removeScratch(remote, root, retries, scratch);
     } catch (error) {
       if (!isSyncError(error)) throw error;
     }
   }
+}
+
+async function removeScratch(
+  remote: RemoteConfig,
+  root: string,
+  retries: DeleteRetries,
+  scratch: ProbeScratch | undefined,
+): Promise<void> {
+  await deleteCollection(remote, root, retries);
+  await scratch?.removed(root);
 }
 
 async function runChecks(remote: RemoteConfig, root: string): Promise<ProbeResult['ifNoneMatch']> {

@@ -146,7 +146,7 @@ export function decodeStored(n: number, body: string): StoredVersion {
     }
     const keys = new Map<string, KeyEntry>();
     decodeKeys(n, file.keys, file.ids, keys);
-    const registry = KeyRegistry.fromEntries(keys);
+    const registry = KeyRegistry.of(keys);
     const version = content(file, mapValues(file.devices, loadDevice), registry, file.state);
     return {
       kind: 'checkpoint',

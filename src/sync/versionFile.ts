@@ -144,7 +144,7 @@ export function decodeFormat1(n: number, value: unknown): VersionFile {
     nonce: version.nonce,
     state: version.state,
     devices: version.devices,
-    keys: KeyRegistry.fromEntries(keys),
+    keys: KeyRegistry.of(new Map(keys)),
     ...(version.clock === undefined ? {} : { clock: version.clock }),
     updatedAt: typeof version.updatedAt === 'string' ? version.updatedAt : '',
   };

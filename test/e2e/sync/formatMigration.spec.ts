@@ -1,5 +1,6 @@
 import { webcrypto } from 'node:crypto';
 import { fingerprint } from '../../../src/idempotency/fingerprint.ts';
+import { versionName } from '../../../src/sync/remotePaths.ts';
 import { startWebdavServer } from '../../servers/startWebdavServer.ts';
 import type { WebdavServer, WebdavServerKind } from '../../servers/WebdavServer.ts';
 import { freshActor } from '../support/app.ts';
@@ -17,7 +18,6 @@ import { expectSynced } from './expectRemote.ts';
 const kinds: readonly WebdavServerKind[] = ['embedded', 'lighttpd', 'apache'];
 const oldDevice = '0ld0ld00-0000-4000-8000-000000000001';
 const name = 'migration';
-const pad = (n: number) => String(n).padStart(12, '0');
 
 /** `{ url }/{path}`, its parent collections made first: what the old code left on the server. */
 async function plant(server: WebdavServer, path: string, body: string): Promise<void> {
@@ -51,7 +51,7 @@ async function plantFormat1(server: WebdavServer, actor: string): Promise<void> 
       clock: at,
       updatedAt: new Date(at).toISOString(),
     };
-    const folder = `${encodeURIComponent(actor)}/v/${pad(seq)}`;
+    const folder = `${encodeURIComponent(actor)}/v/${versionName(seq)}`;
     await plant(server, `${folder}/state.json`, JSON.stringify(version));
     await plant(server, `${folder}/claim.json`, JSON.stringify({ nonce: version.nonce }));
   }
@@ -85,7 +85,10 @@ for (const kind of kinds) {
         const keys = ['old-1', 'new-1'];
         await device.putTasks(actor, keys);
         await device.waitUntilSynced(actor);
-        const first = await readRemote({ url: server.url }, `${actor}/v/${pad(4)}/state.json`);
+        const first = await readRemote(
+          { url: server.url },
+          `${actor}/v/${versionName(4)}/state.json`,
+        );
         expect(JSON.parse(first ?? '{}')).toMatchObject({ format: 2, kind: 'checkpoint' });
         const replayed = await device.receipt(actor, 'old-1');
         expect(replayed.json).toMatchObject({ status: 'done', answer: { status: 201 } });
@@ -101,13 +104,14 @@ for (const kind of kinds) {
         // Checkpoints come every two versions from v4 on; the head being 2 past its own, the
         // format-1 chain before v4 is gone.
         for (let n = 1; n <= 3; n++) {
-          const folder = await listRemote({ url: server.url }, `${actor}/v/${pad(n)}/`);
+          const folder = await listRemote({ url: server.url }, `${actor}/v/${versionName(n)}/`);
           const names = (folder ?? []).map((entry) => entry.name);
-          expect(names, `v/${pad(n)}/ is a tombstone`).toEqual(['gone.json']);
+          expect(names, `v/${versionName(n)}/ is a tombstone`).toEqual(['gone.json']);
         }
         const stored = async (n: number) =>
           JSON.parse(
-            (await readRemote({ url: server.url }, `${actor}/v/${pad(n)}/state.json`)) ?? '{}',
+            (await readRemote({ url: server.url }, `${actor}/v/${versionName(n)}/state.json`)) ??
+              '{}',
           ) as { base: number; devices: Record<string, { seq: number }> };
         const checkpoint = await stored((await stored(head.version)).base);
         const covered = Math.max(

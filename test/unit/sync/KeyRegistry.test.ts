@@ -46,7 +46,7 @@ describe('KeyRegistry', () => {
   });
 
   it('never lowers its floor: a key forgotten stays forgotten', () => {
-    const registry = KeyRegistry.fromEntries([['old', entry(deviceA, 1, 10)]]).with(new Map(), 10);
+    const registry = KeyRegistry.of(new Map([['old', entry(deviceA, 1, 10)]])).with(new Map(), 10);
     const lowered = registry.with(new Map([['new', entry(deviceA, 2, 20)]]), 5);
     expect(lowered.floor).toBe(10);
     expect(lowered.get('old')).toBeUndefined();
@@ -64,7 +64,7 @@ describe('KeyRegistry', () => {
   });
 
   it('answers a key registered again after it was forgotten with its newer entry, once', () => {
-    const forgotten = KeyRegistry.fromEntries([['k', entry(deviceA, 1, 10)]]).with(new Map(), 10);
+    const forgotten = KeyRegistry.of(new Map([['k', entry(deviceA, 1, 10)]])).with(new Map(), 10);
     const again = forgotten.with(new Map([['k', entry(deviceB, 7, 30)]]));
     expect(again.get('k')).toEqual(entry(deviceB, 7, 30));
     expect([...again.entries()]).toEqual([['k', entry(deviceB, 7, 30)]]);
@@ -87,7 +87,7 @@ describe('KeyRegistry', () => {
   });
 
   it('says whether a floor may forget a live key', () => {
-    const registry = KeyRegistry.fromEntries([['k', entry(deviceA, 1, 10)]]);
+    const registry = KeyRegistry.of(new Map([['k', entry(deviceA, 1, 10)]]));
     expect(registry.mayForget(9)).toBe(false);
     expect(registry.mayForget(10)).toBe(true);
     expect(registry.with(new Map(), 10).mayForget(10)).toBe(false);

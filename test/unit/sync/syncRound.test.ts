@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { isSyncError } from '../../../src/errors/SyncError.ts';
 import { actorRange } from '../../../src/store/actorRange.ts';
 import { confirmVersion } from '../../../src/sync/confirmVersion.ts';
+import { versionName } from '../../../src/sync/remotePaths.ts';
 import { syncRound, type RoundMemory } from '../../../src/sync/syncRound.ts';
 import type { VersionFile } from '../../../src/sync/versionFile.ts';
 import { normalizeRemote, type RemoteConfig } from '../../../src/webdav/remoteConfig.ts';
@@ -210,14 +211,18 @@ describe('syncRound: format 2 (DESIGN.md §6a)', () => {
   const onDisk = (actor: string, path: string) => readdir(join(server.dataDir, actor, path));
   const kindOf = async (actor: string, n: number) =>
     (JSON.parse(await storedOnDisk(server.dataDir, n, actor)) as { kind?: string }).kind;
+  /** Versions 1 to `count` in format 1, each state a log of `entries` items. */
+  const plantFormat1 = async (actor: string, count: number, entries: number) => {
+    const log = Array.from({ length: entries }, (_, i) => `old-${i}`);
+    for (let n = 1; n <= count; n++) {
+      await plantVersion(server.dataDir, version(n, { state: { log } }), { actor });
+    }
+  };
 
   it('migrates a format-1 remote: a checkpoint, then deltas; then the old versions become tombstones', async () => {
     const actor = newActor();
     // History enough that a delta stays smaller than the checkpoint.
-    const log = Array.from({ length: 200 }, (_, i) => `old-${i}`);
-    for (let n = 1; n <= 3; n++) {
-      await plantVersion(server.dataDir, version(n, { state: { log } }), { actor });
-    }
+    await plantFormat1(actor, 3, 200);
     const local = await localDevice(day);
     const kept = memory();
     await accept(local, actor, 1);
@@ -235,7 +240,7 @@ describe('syncRound: format 2 (DESIGN.md §6a)', () => {
     await round(local, actor, direct(), kept);
     expect(await kindOf(actor, 6)).toBe('delta');
     for (let n = 1; n <= 3; n++) {
-      expect(await onDisk(actor, `v/${String(n).padStart(12, '0')}`)).toEqual(['gone.json']);
+      expect(await onDisk(actor, `v/${versionName(n)}`)).toEqual(['gone.json']);
     }
     // A device that knows nothing reads the head from the checkpoint on.
     const head = await versionOnDisk(server.dataDir, 6, actor);
@@ -254,7 +259,7 @@ describe('syncRound: format 2 (DESIGN.md §6a)', () => {
     }
     const kinds = [];
     for (let n = 1; n <= 6; n++) {
-      const files = await onDisk(actor, `v/${String(n).padStart(12, '0')}`);
+      const files = await onDisk(actor, `v/${versionName(n)}`);
       kinds.push(files.includes('gone.json') ? 'gone' : await kindOf(actor, n));
     }
     // Checkpoints at 1, 3, 5: below the one before the head's (3), everything is a tombstone.
@@ -266,10 +271,7 @@ describe('syncRound: format 2 (DESIGN.md §6a)', () => {
   it('a device that joins late finds what others removed in a few reads, and removes nothing again', async () => {
     const actor = newActor();
     // A state large enough that the checkpoint v41 stays the base for the rounds below.
-    const log = Array.from({ length: 2000 }, (_, i) => `old-${i}`);
-    for (let n = 1; n <= 40; n++) {
-      await plantVersion(server.dataDir, version(n, { state: { log } }), { actor });
-    }
+    await plantFormat1(actor, 40, 2000);
     const first = await localDevice(day);
     const kept = memory();
     for (let seq = 1; seq <= 5; seq++) {

@@ -154,9 +154,19 @@ export async function acceptBatch(
   }
 }
 
+/**
+ * Firefox (ESR 153, measured) fails the write after a QuotaExceededError at
+ * once with this InvalidStateError: for a moment it lets the full database
+ * take no writes at all. It is the same full disk, so it is answered the same.
+ */
+const firefoxFullDatabase = /database that did not allow mutations/;
+
 function storageError(error: unknown): ActorError {
-  const name = (error as { name?: unknown } | null)?.name;
-  if (name === 'QuotaExceededError') {
+  const { name, message } = (error ?? {}) as { name?: unknown; message?: unknown };
+  const full =
+    name === 'QuotaExceededError' ||
+    (name === 'InvalidStateError' && firefoxFullDatabase.test(String(message)));
+  if (full) {
     return new ActorError('storage-full', 'This device has no room left for the message', {
       cause: error,
     });

@@ -2,38 +2,61 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type CDPSession, type Page } from '@playwright/test';
+import { chromium, firefox, type BrowserContext, type Page } from '@playwright/test';
 import { expect, test } from '../support/fixtures.ts';
 import { call, expectProblem, freshActor, openApp } from '../support/app.ts';
-import { appUrl, chromiumLaunchOptions } from '../support/browser.ts';
+import { appUrl, chromiumLaunchOptions, firefoxLaunchOptions } from '../support/browser.ts';
 import { dumpDatabase, receiptsOf } from '../support/database.ts';
 import { skipWithout } from '../support/engines.ts';
 import { stopWorkers } from '../support/worker.ts';
 
 // A device that runs out of room (DESIGN.md §2: QuotaExceededError → 507 storage-full): the
 // message that does not fit is refused and its key stays free, and nothing already accepted is
-// lost. The quota is made small with CDP `Storage.overrideQuotaForOrigin` before the database is
-// first opened (Chromium keeps the room it found when it opened it), in a persistent profile (an
-// off-the-record one keeps IndexedDB in memory).
+// lost. The quota is made small before the database is first opened, in a persistent profile (an
+// off-the-record one keeps IndexedDB in memory): in Chromium with CDP
+// `Storage.overrideQuotaForOrigin` (it keeps the room it found when it opened the database), in
+// Firefox with the pref `dom.quotaManager.temporaryStorage.fixedLimit`, which is read at launch.
 
 const origin = new URL(appUrl).origin;
+const quotaKb = 600;
 let profile: string | undefined;
 let context: BrowserContext | undefined;
 let page: Page;
-let cdp: CDPSession;
+/** Gives the origin its room back; a new worker then opens the database and sees it. */
+let makeRoom: () => Promise<void>;
 
 test.beforeAll(async ({ browserName }) => {
   skipWithout(browserName, 'quotaOverride');
-  profile = await mkdtemp(join(tmpdir(), 'actordav-quota-'));
-  context = await chromium.launchPersistentContext(profile, {
-    ...chromiumLaunchOptions,
-    baseURL: appUrl,
-    serviceWorkers: 'allow',
-  });
+  const dir = await mkdtemp(join(tmpdir(), 'actordav-quota-'));
+  profile = dir;
+  const shared = { baseURL: appUrl, serviceWorkers: 'allow' } as const;
+  if (browserName === 'firefox') {
+    const launch = async (limitKb: number) => {
+      context = await firefox.launchPersistentContext(dir, {
+        ...firefoxLaunchOptions,
+        ...shared,
+        firefoxUserPrefs: { 'dom.quotaManager.temporaryStorage.fixedLimit': limitKb },
+      });
+      page = context.pages()[0] ?? (await context.newPage());
+      await openApp(page);
+    };
+    await launch(quotaKb);
+    // A relaunch with room: the profile keeps a pref it was given, so the new limit is explicit (1 GB).
+    makeRoom = async () => {
+      await context?.close();
+      await launch(1024 * 1024);
+    };
+    return;
+  }
+  context = await chromium.launchPersistentContext(dir, { ...chromiumLaunchOptions, ...shared });
   page = context.pages()[0] ?? (await context.newPage());
-  cdp = await context.newCDPSession(page);
-  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 600 * 1024 });
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: quotaKb * 1024 });
   await openApp(page);
+  makeRoom = async () => {
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin });
+    await stopWorkers(page);
+  };
 });
 
 test.afterAll(async () => {
@@ -98,8 +121,7 @@ test('storage full: 507 storage-full, the key stays free, nothing accepted is lo
   expect(replay.headers['idempotent-replayed']).toBe('true');
 
   // Room again (a new worker opens the database and sees it): the refused key is accepted as a new message, once.
-  await cdp.send('Storage.overrideQuotaForOrigin', { origin });
-  await stopWorkers(page);
+  await makeRoom();
   const retry = await putTask(actor, refused, refusedPad);
   expect(retry.status, retry.text).toBe(201);
   expect(retry.headers['idempotent-replayed']).toBeUndefined();

@@ -25,11 +25,6 @@ const limits: Record<EngineName, Partial<Record<Capability, string>>> = {
     backgroundSync: 'Firefox has no Background Sync (SyncManager is undefined)',
     workerConsole:
       "Playwright's WebDriver BiDi Firefox cannot see service workers (no worker console, no evaluate in the worker)",
-    // Not a platform limit: Firefox's pref dom.quotaManager.temporaryStorage.fixedLimit could
-    // stand in for CDP here, and is not wired yet (the quota spec runs in Firefox only with
-    // E2E_ALL_ENGINES=1).
-    quotaOverride:
-      'Firefox: the quota spec sets the quota through CDP (Chromium only); its Firefox counterpart, a quota pref, is not wired yet',
     offlineEmulation:
       "Playwright's BiDi setOffline in Firefox does not cut the service worker's own fetches (a fault proxy does)",
     hardReload:

@@ -226,6 +226,23 @@ describe('storage failures', () => {
     expect(await json(failed)).toMatchObject({ code: 'internal-error' });
   });
 
+  it('answers 507 to Firefox’s InvalidStateError right after a full disk, and 500 to any other', async () => {
+    const { send } = testHost();
+    const message =
+      'A mutation operation was attempted on a database that did not allow mutations.';
+    const readOnly = failReceiptPuts(new DOMException(message, 'InvalidStateError'));
+    const full = await send('PUT', '/actors/a/tasks', { key: 'k1', body: milk });
+    readOnly.mockRestore();
+    expect(full.status).toBe(507);
+    expect(await json(full)).toMatchObject({ code: 'storage-full' });
+    const closing = failReceiptPuts(
+      new DOMException('The database is closing', 'InvalidStateError'),
+    );
+    const failed = await send('PUT', '/actors/a/tasks', { key: 'k2', body: milk });
+    closing.mockRestore();
+    expect(failed.status).toBe(500);
+  });
+
   it('stores nothing when the commit fails part-way, so a retry has one effect', async () => {
     const { send, dbName } = testHost();
     const quota = failReceiptPuts(new DOMException('full', 'QuotaExceededError'));
